@@ -1,0 +1,11 @@
+/** Jest runs the TypeScript sources directly; type checking is `npm run typecheck`. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  setupFiles: ["<rootDir>/__tests__/setup-env.ts"],
+  testTimeout: 60000,
+};
