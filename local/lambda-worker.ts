@@ -1,0 +1,78 @@
+/**
+ * One Lambda execution environment: a child process that loads a bundled
+ * handler once (the cold start) and then runs one invocation at a time on
+ * request from its parent, as the Lambda runtime does. Its environment is the
+ * function's own, set by the parent; its stdout and stderr are the function's
+ * log stream.
+ */
+import { randomUUID } from "node:crypto";
+import { join } from "node:path";
+
+/** Sent by the parent for each invocation. */
+export interface InvokeRequest {
+  readonly id: number;
+  readonly event: unknown;
+  readonly deadline: number;
+}
+
+/** Sent back to the parent when an invocation ends. */
+export type InvokeReply =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly errorType: string; readonly errorMessage: string };
+
+/** Sent once, after the handler module has loaded. */
+export interface ReadyMessage {
+  readonly ready: true;
+  readonly initMs: number;
+}
+
+type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
+
+function loadHandler(codeDir: string, handlerSpec: string): Handler {
+  const dot = handlerSpec.lastIndexOf(".");
+  const modulePath = join(codeDir, `${handlerSpec.slice(0, dot)}.js`);
+  const exported = require(modulePath)[handlerSpec.slice(dot + 1)];
+  if (typeof exported !== "function") {
+    throw new Error(`${modulePath} does not export a function named ${handlerSpec.slice(dot + 1)}`);
+  }
+
+  return exported as Handler;
+}
+
+function contextFor(request: InvokeRequest): Record<string, unknown> {
+  const name = process.env.AWS_LAMBDA_FUNCTION_NAME ?? "function";
+
+  return {
+    functionName: name,
+    functionVersion: "$LATEST",
+    invokedFunctionArn: process.env.LOCAL_FUNCTION_ARN,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: `local/${process.pid}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, request.deadline - Date.now()),
+  };
+}
+
+function main(): void {
+  const [codeDir, handlerSpec] = process.argv.slice(2);
+  const started = performance.now();
+  const handler = loadHandler(codeDir, handlerSpec);
+  const send = (message: InvokeReply | ReadyMessage) => process.send?.(message);
+  send({ ready: true, initMs: performance.now() - started });
+
+  process.on("message", (request: InvokeRequest) => {
+    handler(request.event, contextFor(request)).then(
+      (result) => send({ id: request.id, ok: true, result: result ?? null }),
+      (error: unknown) => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        process.stderr.write(`${JSON.stringify({ level: "ERROR", message: "invocation failed", errorType: failure.name, errorMessage: failure.message })}\n`);
+        send({ id: request.id, ok: false, errorType: failure.name, errorMessage: failure.message });
+      },
+    );
+  });
+  process.on("disconnect", () => process.exit(0));
+}
+
+main();

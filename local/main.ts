@@ -1,0 +1,160 @@
+/**
+ * `npm start`: runs the whole pipeline on this machine. It bundles the
+ * handlers, synthesizes the local stage, starts the emulators on 127.0.0.1,
+ * creates and wires what the stack declares, uploads the inputs, waits for
+ * every job and prints where the results are.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+import { collectInputs, InputError, InputFile } from "./inputs";
+import { JobTracker } from "./job-tracker";
+import { LocalPipeline, startLocalPipeline } from "./pipeline";
+import { prepareLocalStack } from "./prepare-stack";
+import { exportResults } from "./results";
+import { SAMPLE_IMAGES, writeSampleImages } from "./sample-images";
+import { formatSummary, summarize } from "./summary";
+import { LocalModeConfigError } from "./terraform-json";
+
+const USAGE = `Usage: npm start -- [options] [file or folder ...]
+
+Runs the image pipeline locally on the given images, or on a built-in sample
+set when none are given.
+
+Options:
+  --out DIR          where results go (default .local)
+  --stack-json FILE  run an already synthesized cdk.tf.json (skips build and synth)
+  --timeout SECONDS  how long to wait for all jobs (default 120)
+  --concurrency N    execution environments per function (default 2)
+  -h, --help         this text`;
+
+interface CliOptions {
+  readonly inputs: string[];
+  readonly outDir: string;
+  readonly stackJson?: string;
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+}
+
+function positiveNumber(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InputError(`${flag} needs a positive number, got "${value}"`);
+
+  return number;
+}
+
+function parseCli(argv: string[]): CliOptions | undefined {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: "string" },
+      "stack-json": { type: "string" },
+      timeout: { type: "string" },
+      concurrency: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return undefined;
+
+  return {
+    inputs: positionals,
+    outDir: resolve(values.out ?? ".local"),
+    stackJson: values["stack-json"] ? resolve(values["stack-json"]) : undefined,
+    timeoutMs: positiveNumber(values.timeout, 120, "--timeout") * 1000,
+    concurrency: Math.floor(positiveNumber(values.concurrency, 2, "--concurrency")),
+  };
+}
+
+function progress(done: number, total: number): void {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round((done / Math.max(total, 1)) * width);
+  process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} jobs`);
+  if (done === total) process.stderr.write("\n");
+}
+
+async function uploadAll(tracker: JobTracker, inputs: readonly InputFile[]): Promise<void> {
+  const queue = [...inputs];
+  const workers = Array.from({ length: 8 }, async () => {
+    for (let input = queue.shift(); input; input = queue.shift()) {
+      await tracker.upload(input.path, input.key);
+    }
+  });
+  await Promise.all(workers);
+}
+
+async function run(options: CliOptions): Promise<number> {
+  const root = resolve(__dirname, "..");
+  let inputs = options.inputs.length > 0 ? collectInputs(options.inputs) : undefined;
+  const resultsDir = join(options.outDir, "results");
+  const workDir = join(options.outDir, "run");
+  for (const dir of [resultsDir, workDir]) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(resultsDir, { recursive: true });
+
+  let expected = new Map<string, string>();
+  if (!inputs) {
+    const samplesDir = join(options.outDir, "samples");
+    rmSync(samplesDir, { recursive: true, force: true });
+    const paths = await writeSampleImages(samplesDir);
+    inputs = SAMPLE_IMAGES.map((sample, index) => ({ path: paths[index], key: sample.name }));
+    expected = new Map(SAMPLE_IMAGES.map((sample) => [sample.name, sample.expected]));
+    console.log(`No inputs given: using ${inputs.length} sample files written to ${samplesDir}`);
+  }
+
+  console.log("Bundling the handlers and synthesizing the local stage...");
+  const stackJsonPath = options.stackJson ?? prepareLocalStack(root);
+  console.log(`Starting emulators and wiring ${stackJsonPath}`);
+
+  let pipeline: LocalPipeline | undefined;
+  const interrupt = () => {
+    process.stderr.write("\nInterrupted: stopping the emulators and functions...\n");
+    void (pipeline?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
+
+  try {
+    pipeline = await startLocalPipeline({ stackJsonPath, workDir, concurrency: options.concurrency });
+    console.log(
+      `S3 ${pipeline.endpoints.s3}  DynamoDB ${pipeline.endpoints.dynamodb}  SNS/SQS ${pipeline.endpoints.sns}`,
+    );
+    console.log(`Uploading ${inputs.length} files to s3://${pipeline.outputs.uploadsBucket}/`);
+    const tracker = new JobTracker(pipeline);
+    await uploadAll(tracker, inputs);
+    await tracker.waitForAll(options.timeoutMs, progress);
+
+    const results = await exportResults(pipeline, tracker.uploads, resultsDir);
+    const summary = summarize(results, expected);
+    writeFileSync(join(resultsDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+    console.log(`\n${formatSummary(summary, resultsDir)}`);
+    console.log(`Function logs:       ${pipeline.logDir}/`);
+
+    return summary.problems.length === 0 ? 0 : 1;
+  } finally {
+    await pipeline?.stop();
+    process.off("SIGINT", interrupt);
+    process.off("SIGTERM", interrupt);
+  }
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_EC2_METADATA_DISABLED = "true";
+  try {
+    const options = parseCli(process.argv.slice(2));
+    if (!options) {
+      console.log(USAGE);
+      return;
+    }
+    process.exitCode = await run(options);
+  } catch (error) {
+    const known = error instanceof InputError || error instanceof LocalModeConfigError;
+    console.error(`error: ${(error as Error).message}`);
+    if (!known && process.env.DEBUG) console.error(error);
+    process.exitCode = known ? 2 : 1;
+  }
+}
+
+void main();

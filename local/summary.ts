@@ -1,0 +1,117 @@
+import { relative } from "node:path";
+
+import { UploadResult } from "./results";
+
+/** One line of the run summary. */
+export interface SummaryRow {
+  readonly key: string;
+  readonly file: string;
+  /** SUCCEEDED or FAILED from the job record; LOST when no analytics document came. */
+  readonly status: string;
+  readonly detail: string;
+  /** Upload start to analytics document, in milliseconds. */
+  readonly latencyMs?: number;
+  readonly thumbnailPath?: string;
+  readonly recordPath?: string;
+  readonly analyticsPath?: string;
+  readonly expected?: string;
+  readonly duplicates: number;
+}
+
+/** The run as a whole: every row and what went wrong. */
+export interface RunSummary {
+  readonly rows: SummaryRow[];
+  readonly counts: Record<string, number>;
+  /** Lost uploads, duplicates and statuses other than expected: empty when the pipeline behaved. */
+  readonly problems: string[];
+}
+
+function detailOf(result: UploadResult): string {
+  const record = result.record ?? {};
+  if (record.status === "SUCCEEDED") {
+    const width = record.thumbnailWidth;
+    const height = record.thumbnailHeight;
+    const bytes = record.thumbnailBytes;
+
+    return `${width}x${height} ${record.thumbnailContentType ?? ""}, ${bytes} bytes`.replace(" ,", ",");
+  }
+  const reason = record.errorReason ?? record.errorMessage ?? record.error;
+
+  return typeof reason === "string" ? reason : reason === undefined ? "" : JSON.stringify(reason);
+}
+
+/** Builds the summary of a run from its results and, optionally, what each key should end as. */
+export function summarize(
+  results: readonly UploadResult[],
+  expected: ReadonlyMap<string, string> = new Map(),
+): RunSummary {
+  const rows = results.map((result): SummaryRow => {
+    const { upload } = result;
+    const finished = upload.document !== undefined;
+    const status = finished ? String(result.record?.status ?? upload.document?.status ?? "UNKNOWN") : "LOST";
+
+    return {
+      key: upload.key,
+      file: upload.file,
+      status,
+      detail: finished ? detailOf(result) : "no analytics document before the deadline",
+      latencyMs:
+        upload.finishedAt !== undefined && upload.uploadedAt !== undefined
+          ? Math.round(upload.finishedAt - upload.uploadedAt)
+          : undefined,
+      thumbnailPath: result.thumbnailPath,
+      recordPath: result.recordPath,
+      analyticsPath: result.analyticsPath,
+      expected: expected.get(upload.key),
+      duplicates: upload.duplicates,
+    };
+  });
+
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + 1;
+  const problems = rows.flatMap((row) => [
+    ...(row.status === "LOST" ? [`${row.key}: lost (no analytics document)`] : []),
+    ...(row.duplicates > 0 ? [`${row.key}: ${row.duplicates} duplicate analytics document(s)`] : []),
+    ...(row.expected && row.status !== "LOST" && row.expected !== row.status
+      ? [`${row.key}: ended ${row.status}, expected ${row.expected}`]
+      : []),
+  ]);
+
+  return { rows, counts, problems };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...row[column]].length)));
+
+  return rows
+    .map((row) => row.map((cell, column) => cell + " ".repeat(widths[column] - [...cell].length)).join("  ").trimEnd())
+    .join("\n");
+}
+
+/** Renders the summary for a terminal, with paths relative to `cwd`. */
+export function formatSummary(summary: RunSummary, outDir: string, cwd = process.cwd()): string {
+  const lines = [
+    table([
+      ["INPUT", "STATUS", "THUMBNAIL OR REASON", "UPLOAD→ANALYTICS"],
+      ...summary.rows.map((row) => [
+        row.key,
+        row.status,
+        row.detail,
+        row.latencyMs === undefined ? "-" : `${row.latencyMs} ms`,
+      ]),
+    ]),
+    "",
+    Object.entries(summary.counts)
+      .map(([status, count]) => `${count} ${status}`)
+      .join(", "),
+    `Thumbnails:          ${relative(cwd, `${outDir}/thumbnails`)}/`,
+    `Job records:         ${relative(cwd, `${outDir}/records`)}/`,
+    `Analytics documents: ${relative(cwd, `${outDir}/analytics`)}/`,
+    `Summary as JSON:     ${relative(cwd, `${outDir}/summary.json`)}`,
+  ];
+  if (summary.problems.length > 0) {
+    lines.push("", "Problems:", ...summary.problems.map((problem) => `  ${problem}`));
+  }
+
+  return lines.join("\n");
+}
