@@ -1,0 +1,41 @@
+/** Names of the named resources of one stack. */
+export interface PipelineNames {
+  /** Private bucket that receives uploads. */
+  readonly uploadsBucket: string;
+  /** Public-read bucket of thumbnails. */
+  readonly thumbnailsBucket: string;
+  /** Private bucket of analytics documents. */
+  readonly analyticsBucket: string;
+  /** DynamoDB job table. */
+  readonly jobsTable: string;
+  /** SNS topic of job events. */
+  readonly eventsTopic: string;
+  /** Image processor function. */
+  readonly imageProcessor: string;
+  /** Analytics logger function. */
+  readonly analyticsLogger: string;
+  /** Instructor IAM user. */
+  readonly instructorUser: string;
+}
+
+/**
+ * Derives every resource name from the stack name.
+ *
+ * @param bucketSuffix appended to bucket names (`-<suffix>`), e.g. the account
+ *   id, since bucket names are global across all AWS accounts
+ */
+export function pipelineNames(stackName: string, bucketSuffix?: string): PipelineNames {
+  const bucket = (role: string): string =>
+    bucketSuffix === undefined ? `${stackName}-${role}` : `${stackName}-${role}-${bucketSuffix}`;
+
+  return {
+    uploadsBucket: bucket("uploads"),
+    thumbnailsBucket: bucket("thumbnails"),
+    analyticsBucket: bucket("analytics"),
+    jobsTable: `${stackName}-jobs`,
+    eventsTopic: `${stackName}-image-events`,
+    imageProcessor: `${stackName}-image-processor`,
+    analyticsLogger: `${stackName}-analytics-logger`,
+    instructorUser: `${stackName}-instructor`,
+  };
+}
