@@ -1,0 +1,380 @@
+import { randomUUID } from "node:crypto";
+
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { S3EventRecord } from "aws-lambda";
+
+import { classifyAwsError, describeError } from "./aws-errors";
+import type { ProcessorConfig } from "./config";
+import { InputRejectedError } from "./errors";
+import { probeImage } from "./image-probe";
+import { computeJobId } from "./job-id";
+import { buildJobMessage, publishJobMessageInput } from "./job-message";
+import { claimJobInput, completeJobInput, readJobInput, refusalReason, releaseJobInput } from "./job-record";
+import type { JobResult } from "./job-result";
+import { readObject } from "./read-object";
+import { decodeS3EventKey, isFolderMarker } from "./s3-key";
+import { type SourceObjectRef, readSourceObjectRef } from "./source-object";
+import { makeThumbnail } from "./thumbnail";
+
+/**
+ * Thumbnails live under the same key as their source, which a new upload can
+ * replace; an hour bounds how long a cache may show the old thumbnail.
+ */
+export const THUMBNAIL_CACHE_CONTROL = "public, max-age=3600";
+
+/** Everything the image processor needs, created once per cold start; tests inject their own. */
+export interface ProcessorDeps {
+  readonly config: ProcessorConfig;
+  readonly s3: S3Client;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly sns: SNSClient;
+  readonly logger: Logger;
+  /** Clock; defaults to the system clock. */
+  readonly now?: () => Date;
+  /** Source of attempt ids; defaults to random UUIDs. */
+  readonly newAttemptId?: () => string;
+}
+
+/** How one record ended. `retry` means the invocation must fail so that Lambda retries it. */
+export type RecordOutcome =
+  | "succeeded"
+  | "failed"
+  | "duplicate"
+  | "in-progress"
+  | "superseded"
+  | "skipped"
+  | "retry";
+
+/** The outcome of one record, with its job id when it has one. */
+export interface RecordReport {
+  readonly outcome: RecordOutcome;
+  readonly jobId?: string;
+  readonly key?: string;
+}
+
+type Step = "claim" | "download" | "resize" | "store" | "publish" | "record";
+
+interface Job {
+  readonly jobId: string;
+  readonly ref: SourceObjectRef;
+  readonly key: string;
+  readonly keyError?: InputRejectedError;
+  readonly attemptId: string;
+  readonly startedAt: Date;
+  readonly leaseExpiresAt: number;
+}
+
+const LOG_KEYS = ["jobId", "key", "bucket"];
+
+/**
+ * Processes one S3 record from claim to final record, and never throws: every
+ * outcome, including a retryable error, is returned.
+ *
+ * Order of the writes, and why:
+ * 1. claim the job (conditional update; a finished job is a duplicate, a held
+ *    lease means another attempt is working on it);
+ * 2. download, probe, resize; a hopeless input becomes a FAILED result here;
+ * 3. put the thumbnail (same key and bytes on every attempt, so repeatable);
+ * 4. publish the message;
+ * 5. record the final status, conditional on still holding the claim.
+ * The status becomes final only after the message is out, so an attempt that
+ * fails before or during publishing leaves the job unfinished and its retry
+ * redoes steps 2-5 and publishes the one message. On a retryable error the
+ * attempt stores the error on the job and gives the claim back.
+ *
+ * Remaining at-least-once window: when the publish succeeds but its answer is
+ * lost (timeout), or the final write in step 5 fails, the retry publishes a
+ * second, identical message (same jobId and status). SNS standard topics
+ * cannot deduplicate, so consumers key on jobId; the analytics documents of
+ * both copies differ only in their SNS MessageId.
+ */
+export async function processUploadRecord(
+  record: S3EventRecord,
+  deps: ProcessorDeps,
+  leaseMs: number,
+): Promise<RecordReport> {
+  const { logger } = deps;
+  const ref = readSourceObjectRef(record);
+  if (!ref) {
+    logger.error("skipped", { reason: "the record names no bucket or no object key", eventName: record?.eventName });
+
+    return { outcome: "skipped" };
+  }
+
+  let key = ref.rawKey;
+  let keyError: InputRejectedError | undefined;
+  try {
+    key = decodeS3EventKey(ref.rawKey);
+  } catch (error) {
+    keyError =
+      error instanceof InputRejectedError
+        ? error
+        : new InputRejectedError("invalid-key", describeError(error), { cause: error });
+  }
+  if (!keyError && isFolderMarker(key)) {
+    logger.info("skipped", { bucket: ref.bucket, key, reason: "folder marker (key ends with /)" });
+
+    return { outcome: "skipped", key };
+  }
+  if (ref.bucket === deps.config.thumbnailsBucket) {
+    logger.error("skipped", {
+      bucket: ref.bucket,
+      key,
+      reason: "the event comes from the thumbnails bucket; processing it would loop (check the bucket notification)",
+    });
+
+    return { outcome: "skipped", key };
+  }
+
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  const job: Job = {
+    jobId: computeJobId({ bucket: ref.bucket, key, versionId: ref.versionId, sequencer: ref.sequencer }),
+    ref,
+    key,
+    keyError,
+    attemptId: (deps.newAttemptId ?? randomUUID)(),
+    startedAt,
+    leaseExpiresAt: startedAt.getTime() + leaseMs,
+  };
+
+  logger.appendKeys({ jobId: job.jobId, key: job.key, bucket: ref.bucket });
+  try {
+    return await runJob(job, deps, now);
+  } finally {
+    logger.removeKeys(LOG_KEYS);
+  }
+}
+
+async function runJob(job: Job, deps: ProcessorDeps, now: () => Date): Promise<RecordReport> {
+  const { config, logger } = deps;
+  const report = (outcome: RecordOutcome): RecordReport => ({ outcome, jobId: job.jobId, key: job.key });
+  logger.info("received", {
+    eventName: job.ref.eventName,
+    eventTime: job.ref.eventTime,
+    size: job.ref.size,
+    versionId: job.ref.versionId,
+    sequencer: job.ref.sequencer,
+    ...(job.key !== job.ref.rawKey ? { rawKey: job.ref.rawKey } : {}),
+  });
+
+  let step: Step = "claim";
+  let claimed = false;
+  try {
+    const refusal = await claimJob(job, deps);
+    if (refusal) {
+      return report(refusal);
+    }
+    claimed = true;
+
+    step = "download";
+    const result = await makeResult(job, deps, now, (next) => {
+      step = next;
+    });
+
+    step = "publish";
+    const message = buildJobMessage(result);
+    const published = await deps.sns.send(new PublishCommand(publishJobMessageInput(config.eventsTopicArn, message)));
+    logger.info("published", { status: result.status, messageId: published.MessageId });
+
+    step = "record";
+    try {
+      await deps.dynamo.send(new UpdateCommand(completeJobInput(config.jobsTable, job.attemptId, result)));
+    } catch (error) {
+      if (classifyAwsError(error) !== "conditional-check") {
+        throw error;
+      }
+      logger.error("superseded", {
+        reason: "another attempt took the job over before this one recorded it; its record stands",
+      });
+
+      return report("superseded");
+    }
+    logger.info("recorded", { status: result.status, durationMs: result.durationMs });
+
+    return report(result.status === "SUCCEEDED" ? "succeeded" : "failed");
+  } catch (error) {
+    await giveBack(job, deps, now, step, claimed, error);
+
+    return report("retry");
+  }
+}
+
+/** Claims the job; returns why not when another delivery already has it. */
+async function claimJob(job: Job, deps: ProcessorDeps): Promise<"duplicate" | "in-progress" | undefined> {
+  const { config, logger } = deps;
+  const claim = claimJobInput(config.jobsTable, {
+    jobId: job.jobId,
+    attemptId: job.attemptId,
+    sourceBucket: job.ref.bucket,
+    sourceKey: job.key,
+    sourceVersionId: job.ref.versionId,
+    sourceSequencer: job.ref.sequencer,
+    sourceETag: job.ref.eTag,
+    sourceBytes: job.ref.size,
+    now: job.startedAt,
+    leaseExpiresAt: job.leaseExpiresAt,
+  });
+  try {
+    await deps.dynamo.send(new UpdateCommand(claim));
+
+    return undefined;
+  } catch (error) {
+    if (classifyAwsError(error) !== "conditional-check") {
+      throw error;
+    }
+  }
+
+  const existing = await deps.dynamo.send(new GetCommand(readJobInput(config.jobsTable, job.jobId)));
+  const reason = refusalReason(existing.Item);
+  if (reason === "duplicate") {
+    logger.info("duplicate", {
+      reason: "this upload was already processed; nothing is changed",
+      status: existing.Item?.status,
+      finishedAt: existing.Item?.finishedAt,
+    });
+  } else {
+    logger.info("in progress", {
+      reason: "another attempt holds this job; this delivery is skipped",
+      status: existing.Item?.status,
+      leaseExpiresAt: existing.Item?.leaseExpiresAt,
+    });
+  }
+
+  return reason;
+}
+
+/** Downloads, checks and resizes; a hopeless input yields a FAILED result instead of an error. */
+async function makeResult(
+  job: Job,
+  deps: ProcessorDeps,
+  now: () => Date,
+  enter: (step: Step) => void,
+): Promise<JobResult> {
+  const { config, logger } = deps;
+  const base = {
+    jobId: job.jobId,
+    sourceBucket: job.ref.bucket,
+    sourceKey: job.key,
+    receivedAt: job.startedAt.toISOString(),
+  };
+  const finish = () => {
+    const finishedAt = now();
+
+    return { finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - job.startedAt.getTime() };
+  };
+  let sourceBytes = job.ref.size;
+
+  try {
+    if (job.keyError) {
+      throw job.keyError;
+    }
+    if (job.ref.size !== undefined && job.ref.size > config.maxInputBytes) {
+      throw new InputRejectedError(
+        "too-large",
+        `The upload is ${job.ref.size} bytes, more than the limit of ${config.maxInputBytes} bytes (MAX_INPUT_BYTES).`,
+      );
+    }
+
+    const downloadStarted = Date.now();
+    const input = await readObject(deps.s3, {
+      bucket: job.ref.bucket,
+      key: job.key,
+      versionId: job.ref.versionId,
+      maxBytes: config.maxInputBytes,
+    });
+    sourceBytes = input.length;
+    logger.info("downloaded", { bytes: input.length, ms: Date.now() - downloadStarted });
+
+    enter("resize");
+    const resizeStarted = Date.now();
+    const source = await probeImage(input, config);
+    const thumbnail = await makeThumbnail(input, source, {
+      size: config.thumbnailSize,
+      maxInputPixels: config.maxInputPixels,
+    });
+    logger.info("resized", {
+      source: `${source.format} ${source.displayWidth}x${source.displayHeight}`,
+      thumbnail: `${thumbnail.format} ${thumbnail.width}x${thumbnail.height}`,
+      bytes: thumbnail.bytes,
+      ms: Date.now() - resizeStarted,
+    });
+
+    enter("store");
+    await deps.s3.send(
+      new PutObjectCommand({
+        Bucket: config.thumbnailsBucket,
+        Key: job.key,
+        Body: thumbnail.data,
+        ContentType: thumbnail.contentType,
+        CacheControl: THUMBNAIL_CACHE_CONTROL,
+      }),
+    );
+    logger.info("stored", { thumbnailBucket: config.thumbnailsBucket, thumbnailKey: job.key });
+
+    return {
+      ...base,
+      status: "SUCCEEDED",
+      sourceBytes,
+      thumbnailBucket: config.thumbnailsBucket,
+      thumbnailKey: job.key,
+      thumbnailContentType: thumbnail.contentType,
+      source: { width: source.displayWidth, height: source.displayHeight, bytes: source.bytes, format: source.format },
+      thumbnail: { width: thumbnail.width, height: thumbnail.height, bytes: thumbnail.bytes, format: thumbnail.format },
+      ...finish(),
+    };
+  } catch (error) {
+    if (!(error instanceof InputRejectedError)) {
+      throw error;
+    }
+    logger.warn("rejected", { errorKind: error.kind, reason: error.message });
+
+    return {
+      ...base,
+      status: "FAILED",
+      sourceBytes,
+      error: { kind: error.kind, reason: error.message },
+      ...finish(),
+    };
+  }
+}
+
+/** Logs a retryable error once, stores it on the job and releases the claim. */
+async function giveBack(
+  job: Job,
+  deps: ProcessorDeps,
+  now: () => Date,
+  step: Step,
+  claimed: boolean,
+  error: unknown,
+): Promise<void> {
+  const { config, logger } = deps;
+  const errorKind = classifyAwsError(error) === "transient" ? "transient" : "unexpected";
+  logger.error(`${step} failed; the job is left for Lambda to retry`, { step, errorKind, error });
+  if (!claimed) {
+    return;
+  }
+
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand(
+        releaseJobInput(config.jobsTable, {
+          jobId: job.jobId,
+          attemptId: job.attemptId,
+          errorKind,
+          errorReason: describeError(error),
+          errorStep: step,
+          now: now(),
+        }),
+      ),
+    );
+  } catch (releaseError) {
+    logger.warn("could not release the claim; a retry can take the job over once the lease runs out", {
+      leaseExpiresAt: new Date(job.leaseExpiresAt).toISOString(),
+      releaseError: describeError(releaseError),
+    });
+  }
+}
