@@ -1,0 +1,425 @@
+import sharp from "sharp";
+
+import { RetryableBatchError } from "../../handlers/lib/errors";
+import { computeJobId } from "../../handlers/lib/job-id";
+import { THUMBNAIL_CACHE_CONTROL } from "../../handlers/lib/process-upload";
+import {
+  type DynamoEmulator,
+  PipelineHarness,
+  THUMBNAILS_BUCKET,
+  TOPIC_ARN,
+  UPLOADS_BUCKET,
+  awsError,
+  lambdaContext,
+  s3Event,
+  s3Record,
+  startDynamo,
+} from "./support/pipeline-harness";
+import { alphaPng, cutOff, noiseImage, pngDeclaring } from "./support/test-images";
+
+let emulator: DynamoEmulator;
+let harness: PipelineHarness;
+let photo: Buffer;
+
+beforeAll(async () => {
+  emulator = await startDynamo();
+  photo = await sharp({ create: { width: 600, height: 400, channels: 3, background: "#3366aa" } })
+    .jpeg()
+    .toBuffer();
+});
+
+afterAll(async () => {
+  await emulator.stop();
+});
+
+beforeEach(async () => {
+  harness = await PipelineHarness.create(emulator);
+});
+
+afterEach(async () => {
+  await harness.dispose();
+});
+
+function jobIdOf(key: string, sequencer = "0065A1B2C3D4E5F6AA"): string {
+  return computeJobId({ bucket: UPLOADS_BUCKET, key, sequencer });
+}
+
+describe("image processor, end to end with mocked S3 and SNS and an emulated table", () => {
+  it("makes the thumbnail, records SUCCEEDED and publishes one success message", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    const jobId = jobIdOf("photos/p.jpg");
+
+    // Act
+    const summary = await harness.processor(s3Event(s3Record("photos/p.jpg", { size: photo.length })), lambdaContext());
+
+    // Assert
+    expect(summary.counts).toEqual({ succeeded: 1 });
+    const thumbnail = harness.object(THUMBNAILS_BUCKET, "photos/p.jpg");
+    expect(thumbnail?.contentType).toBe("image/jpeg");
+    const meta = await sharp(thumbnail!.body).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 128, 85]);
+
+    const put = harness.putRequests[0]!;
+    expect(put.CacheControl).toBe(THUMBNAIL_CACHE_CONTROL);
+    expect(put).not.toHaveProperty("ACL");
+
+    const item = await harness.job(jobId);
+    expect(item).toMatchObject({
+      jobId,
+      status: "SUCCEEDED",
+      sourceBucket: UPLOADS_BUCKET,
+      sourceKey: "photos/p.jpg",
+      sourceWidth: 600,
+      sourceHeight: 400,
+      sourceBytes: photo.length,
+      thumbnailBucket: THUMBNAILS_BUCKET,
+      thumbnailKey: "photos/p.jpg",
+      thumbnailWidth: 128,
+      thumbnailHeight: 85,
+      attempts: 1,
+    });
+    expect(item).not.toHaveProperty("leaseExpiresAt");
+
+    expect(harness.published).toHaveLength(1);
+    const { input } = harness.published[0]!;
+    expect(input.TopicArn).toBe(TOPIC_ARN);
+    expect(input.Subject).toBe("image-processed");
+    expect(input.MessageAttributes?.status).toEqual({ DataType: "String", StringValue: "SUCCEEDED" });
+    expect(harness.messages()[0]).toMatchObject({
+      schemaVersion: 1,
+      jobId,
+      status: "SUCCEEDED",
+      thumbnailKey: "photos/p.jpg",
+      source: { width: 600, height: 400, bytes: photo.length, format: "jpeg" },
+      thumbnail: { width: 128, height: 85, format: "jpeg" },
+    });
+  });
+
+  it("logs one line per step, each carrying the jobId and the key", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    const jobId = jobIdOf("photos/p.jpg");
+
+    // Act
+    await harness.processor(s3Event(s3Record("photos/p.jpg")), lambdaContext());
+
+    // Assert
+    const jobLines = harness.logs.ofJob(jobId);
+    expect(jobLines.map((line) => line.message)).toEqual([
+      "received",
+      "downloaded",
+      "resized",
+      "stored",
+      "published",
+      "recorded",
+    ]);
+    for (const line of jobLines) {
+      expect(line).toMatchObject({ jobId, key: "photos/p.jpg", service: "image-processor" });
+    }
+    expect(harness.logs.lines.filter((line) => line.level === "ERROR")).toEqual([]);
+  });
+
+  it("stores a transparent input as a PNG thumbnail with Content-Type image/png", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "logo.png", await alphaPng());
+
+    // Act
+    await harness.processor(s3Event(s3Record("logo.png")), lambdaContext());
+
+    // Assert
+    const thumbnail = harness.object(THUMBNAILS_BUCKET, "logo.png");
+    expect(thumbnail?.contentType).toBe("image/png");
+    expect((await sharp(thumbnail!.body).metadata()).hasAlpha).toBe(true);
+  });
+
+  it.each([
+    ["empty", Buffer.alloc(0), /empty/],
+    ["unsupported-format", Buffer.from("just some notes, not a picture\n"), /not an image/],
+    ["too-many-pixels", null, /pixels/],
+    ["truncated", null, /truncated/],
+  ] as const)("ends an input of kind %s as FAILED and returns normally", async (kind, fixed, reason) => {
+    // Arrange
+    const body =
+      fixed ??
+      (kind === "too-many-pixels" ? await pngDeclaring(50_000, 50_000) : cutOff(await noiseImage("jpeg"), 0.5));
+    harness.upload(UPLOADS_BUCKET, "in/file.jpg", body);
+    const jobId = jobIdOf("in/file.jpg");
+
+    // Act
+    const summary = await harness.processor(s3Event(s3Record("in/file.jpg", { size: body.length })), lambdaContext());
+
+    // Assert
+    expect(summary.counts).toEqual({ failed: 1 });
+    expect(harness.keysIn(THUMBNAILS_BUCKET)).toEqual([]);
+    const item = await harness.job(jobId);
+    expect(item).toMatchObject({ status: "FAILED", errorKind: kind });
+    expect(String(item?.errorReason)).toMatch(reason);
+    expect(harness.published).toHaveLength(1);
+    expect(harness.published[0]!.input.Subject).toBe("image-failed");
+    expect(harness.messages()[0]).toMatchObject({ status: "FAILED", error: { kind } });
+    expect(harness.logs.ofJob(jobId).filter((line) => line.message === "rejected")).toHaveLength(1);
+  });
+
+  it("rejects an upload over MAX_INPUT_BYTES from the event size without downloading it", async () => {
+    // Arrange
+    await harness.dispose();
+    harness = await PipelineHarness.create(emulator, { MAX_INPUT_BYTES: "1000" });
+    harness.upload(UPLOADS_BUCKET, "big.jpg", photo);
+
+    // Act
+    await harness.processor(s3Event(s3Record("big.jpg", { size: photo.length })), lambdaContext());
+
+    // Assert
+    expect(harness.getRequests).toEqual([]);
+    expect(await harness.job(jobIdOf("big.jpg"))).toMatchObject({ status: "FAILED", errorKind: "too-large" });
+  });
+
+  it("rejects an upload over MAX_INPUT_BYTES by its Content-Length when the event under-reports it", async () => {
+    // Arrange
+    await harness.dispose();
+    harness = await PipelineHarness.create(emulator, { MAX_INPUT_BYTES: "1000" });
+    harness.upload(UPLOADS_BUCKET, "big.jpg", photo);
+
+    // Act
+    await harness.processor(s3Event(s3Record("big.jpg", { size: 10 })), lambdaContext());
+
+    // Assert
+    const item = await harness.job(jobIdOf("big.jpg"));
+    expect(item).toMatchObject({ status: "FAILED", errorKind: "too-large" });
+    expect(String(item?.errorReason)).toContain("MAX_INPUT_BYTES");
+  });
+
+  it("ends a job whose object was deleted before processing as FAILED source-missing", async () => {
+    // Arrange: no object uploaded.
+
+    // Act
+    await harness.processor(s3Event(s3Record("gone.jpg")), lambdaContext());
+
+    // Assert
+    expect(await harness.job(jobIdOf("gone.jpg"))).toMatchObject({ status: "FAILED", errorKind: "source-missing" });
+    expect(harness.messages()[0]).toMatchObject({ status: "FAILED", error: { kind: "source-missing" } });
+  });
+
+  it("ends a record with a malformed percent-encoded key as FAILED invalid-key and still processes the others", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "ok.jpg", photo);
+    const event = s3Event(s3Record("bad%E0%A4%A.jpg", { sequencer: "01" }), s3Record("ok.jpg", { sequencer: "02" }));
+
+    // Act
+    const summary = await harness.processor(event, lambdaContext());
+
+    // Assert
+    expect(summary.counts).toEqual({ failed: 1, succeeded: 1 });
+    expect(harness.getRequests.map((request) => request.Key)).toEqual(["ok.jpg"]);
+    const failed = harness.messages().find((message) => message.status === "FAILED");
+    expect(failed).toMatchObject({ sourceKey: "bad%E0%A4%A.jpg", error: { kind: "invalid-key" } });
+  });
+
+  it("skips folder markers and events from the thumbnails bucket without any write", async () => {
+    // Arrange
+    const event = s3Event(
+      s3Record("photos/", { size: 0, sequencer: "01" }),
+      s3Record("photos/p.jpg", { bucket: THUMBNAILS_BUCKET, sequencer: "02" }),
+    );
+
+    // Act
+    const summary = await harness.processor(event, lambdaContext());
+
+    // Assert
+    expect(summary.counts).toEqual({ skipped: 2 });
+    expect(harness.getRequests).toEqual([]);
+    expect(harness.published).toEqual([]);
+    expect(harness.putRequests).toEqual([]);
+  });
+
+  it("returns without work for an event without records (the s3:TestEvent)", async () => {
+    // Arrange
+    const testEvent = { Service: "Amazon S3", Event: "s3:TestEvent", Bucket: UPLOADS_BUCKET } as never;
+
+    // Act
+    const summary = await harness.processor(testEvent, lambdaContext());
+
+    // Assert
+    expect(summary.records).toEqual([]);
+    expect(harness.logs.withMessage("no records")).toHaveLength(1);
+  });
+});
+
+describe("image processor idempotency", () => {
+  it("recognises a redelivered event as a duplicate and changes nothing", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    const event = s3Event(s3Record("photos/p.jpg"));
+    await harness.processor(event, lambdaContext());
+    const jobId = jobIdOf("photos/p.jpg");
+    const before = await harness.job(jobId);
+
+    // Act
+    const summary = await harness.processor(event, lambdaContext());
+
+    // Assert
+    expect(summary.counts).toEqual({ duplicate: 1 });
+    expect(await harness.job(jobId)).toEqual(before);
+    expect(harness.published).toHaveLength(1);
+    expect(harness.putRequests).toHaveLength(1);
+    expect(harness.logs.ofJob(jobId).filter((line) => line.message === "duplicate")).toHaveLength(1);
+  });
+
+  it("skips a delivery while another attempt holds a live lease, and logs it as in progress", async () => {
+    // Arrange
+    const jobId = jobIdOf("photos/p.jpg");
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    await harness.updateJob({
+      Key: { jobId },
+      UpdateExpression: "SET #status = :processing, #attemptId = :other, #lease = :lease",
+      ExpressionAttributeNames: { "#status": "status", "#attemptId": "attemptId", "#lease": "leaseExpiresAt" },
+      ExpressionAttributeValues: { ":processing": "PROCESSING", ":other": "other-attempt", ":lease": Date.now() + 60_000 },
+    });
+
+    // Act
+    const summary = await harness.processor(s3Event(s3Record("photos/p.jpg")), lambdaContext());
+
+    // Assert
+    expect(summary.counts).toEqual({ "in-progress": 1 });
+    expect(harness.getRequests).toEqual([]);
+    expect(harness.published).toEqual([]);
+    expect(harness.logs.ofJob(jobId).filter((line) => line.message === "in progress")).toHaveLength(1);
+    expect(await harness.job(jobId)).toMatchObject({ status: "PROCESSING", attemptId: "other-attempt" });
+  });
+
+  it("takes over a job whose previous attempt died once its lease has run out", async () => {
+    // Arrange
+    const jobId = jobIdOf("photos/p.jpg");
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    await harness.updateJob({
+      Key: { jobId },
+      UpdateExpression: "SET #status = :processing, #attemptId = :other, #lease = :lease",
+      ExpressionAttributeNames: { "#status": "status", "#attemptId": "attemptId", "#lease": "leaseExpiresAt" },
+      ExpressionAttributeValues: { ":processing": "PROCESSING", ":other": "dead-attempt", ":lease": Date.now() - 1 },
+    });
+
+    // Act
+    const summary = await harness.processor(s3Event(s3Record("photos/p.jpg")), lambdaContext());
+
+    // Assert
+    expect(summary.counts).toEqual({ succeeded: 1 });
+    expect(harness.published).toHaveLength(1);
+  });
+
+  it("lets exactly one of two concurrent deliveries of the same event do the work", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    const event = s3Event(s3Record("photos/p.jpg"));
+
+    // Act
+    const [first, second] = await Promise.all([
+      harness.processor(event, lambdaContext()),
+      harness.processor(event, lambdaContext()),
+    ]);
+
+    // Assert
+    const outcomes = [first, second].map((summary) => summary.records[0]!.outcome).sort();
+    expect(outcomes[1]).toBe("succeeded");
+    expect(["duplicate", "in-progress"]).toContain(outcomes[0]);
+    expect(harness.published).toHaveLength(1);
+    expect(harness.putRequests).toHaveLength(1);
+  });
+
+  it.each([
+    ["GetObject", awsError("InternalError", 500)],
+    ["PutObject", awsError("SlowDown", 503)],
+    ["Publish", awsError("ThrottlingException", 400)],
+  ] as const)(
+    "records a transient %s error, throws after the batch, and the retry succeeds with one message",
+    async (target, error) => {
+      // Arrange
+      harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+      const event = s3Event(s3Record("photos/p.jpg"));
+      const jobId = jobIdOf("photos/p.jpg");
+      harness.failNext(target, error);
+
+      // Act
+      const firstAttempt = harness.processor(event, lambdaContext());
+      await expect(firstAttempt).rejects.toBeInstanceOf(RetryableBatchError);
+      const afterFailure = await harness.job(jobId);
+      const retry = await harness.processor(event, lambdaContext());
+
+      // Assert
+      expect(afterFailure).toMatchObject({
+        status: "RETRY_PENDING",
+        lastErrorKind: "transient",
+        leaseExpiresAt: 0,
+      });
+      expect(String(afterFailure?.lastErrorReason)).toContain(error.name);
+      expect(retry.counts).toEqual({ succeeded: 1 });
+      expect(await harness.job(jobId)).toMatchObject({ status: "SUCCEEDED", attempts: 2 });
+      expect(harness.messages().filter((message) => message.status === "SUCCEEDED")).toHaveLength(1);
+      expect(harness.published).toHaveLength(1);
+      expect(harness.keysIn(THUMBNAILS_BUCKET)).toEqual(["photos/p.jpg"]);
+      const errors = harness.logs.ofJob(jobId).filter((line) => line.level === "ERROR");
+      expect(errors).toHaveLength(1);
+      expect(harness.logs.withMessage("retrying the event")).toHaveLength(1);
+    },
+  );
+
+  it("publishes a second identical message when only the final record write fails (the documented at-least-once window)", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    const event = s3Event(s3Record("photos/p.jpg"));
+    harness.failNext("Update", awsError("InternalServerError", 500), 1, (input) =>
+      JSON.stringify(input.ExpressionAttributeValues).includes("SUCCEEDED"),
+    );
+
+    // Act
+    await expect(harness.processor(event, lambdaContext())).rejects.toBeInstanceOf(RetryableBatchError);
+    await harness.processor(event, lambdaContext());
+
+    // Assert
+    const messages = harness.messages();
+    expect(messages).toHaveLength(2);
+    expect(messages[0]!.jobId).toBe(messages[1]!.jobId);
+    expect(messages.map((message) => message.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    expect(await harness.job(jobIdOf("photos/p.jpg"))).toMatchObject({ status: "SUCCEEDED" });
+  });
+
+  it("processes every record of an event when one hits a transient error, then throws for the retry", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "a.jpg", photo);
+    harness.upload(UPLOADS_BUCKET, "b.jpg", photo);
+    harness.upload(UPLOADS_BUCKET, "c.txt.jpg", Buffer.from("text"));
+    harness.failNext("GetObject", awsError("RequestTimeout", 400), 1, (input) => input.Key === "b.jpg");
+    const event = s3Event(
+      s3Record("a.jpg", { sequencer: "01" }),
+      s3Record("b.jpg", { sequencer: "02" }),
+      s3Record("c.txt.jpg", { sequencer: "03" }),
+    );
+
+    // Act
+    const attempt = harness.processor(event, lambdaContext());
+
+    // Assert
+    await expect(attempt).rejects.toThrow(/1 of 3 record/);
+    expect(harness.messages().map((message) => [message.sourceKey, message.status])).toEqual([
+      ["a.jpg", "SUCCEEDED"],
+      ["c.txt.jpg", "FAILED"],
+    ]);
+    const retry = await harness.processor(event, lambdaContext());
+    expect(retry.counts).toEqual({ duplicate: 2, succeeded: 1 });
+    expect(harness.published).toHaveLength(3);
+  });
+
+  it("throws without a claim when the claim itself is throttled", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    harness.failNext("Update", awsError("ProvisionedThroughputExceededException", 400));
+
+    // Act
+    const attempt = harness.processor(s3Event(s3Record("photos/p.jpg")), lambdaContext());
+
+    // Assert
+    await expect(attempt).rejects.toBeInstanceOf(RetryableBatchError);
+    expect(await harness.job(jobIdOf("photos/p.jpg"))).toBeUndefined();
+    expect(harness.getRequests).toEqual([]);
+  });
+});
