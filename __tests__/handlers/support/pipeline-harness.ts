@@ -21,8 +21,8 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import type { Context, S3Event, S3EventRecord, SNSEvent } from "aws-lambda";
-import { type AwsStub, mockClient } from "aws-sdk-client-mock";
+import type { Context, S3Event, S3EventRecord, SNSEvent, SNSEventRecord } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
 import dynalite from "dynalite";
 
 import { createAnalyticsLogger } from "../../../handlers/lib/analytics-logger-handler";
@@ -111,7 +111,7 @@ export class PipelineHarness {
   readonly processor;
   readonly analytics;
   private readonly faults: Fault[] = [];
-  private readonly stubs: AwsStub<object, object, object>[] = [];
+  private readonly restores: (() => void)[] = [];
   private clock: () => Date = () => new Date();
 
   private constructor(
@@ -162,8 +162,8 @@ export class PipelineHarness {
   /** Restores the mocked clients, stops log capture and drops the table. */
   async dispose(): Promise<void> {
     this.logs.stop();
-    for (const stub of this.stubs) {
-      stub.restore();
+    for (const restore of this.restores) {
+      restore();
     }
     await this.realDocs.send(new DeleteTableCommand({ TableName: this.tableName }));
   }
@@ -213,7 +213,7 @@ export class PipelineHarness {
   /** An SNS event delivering the published messages, as SNS would invoke the analytics logger. */
   snsEventOfPublished(): SNSEvent {
     return {
-      Records: this.published.map(({ input, messageId, timestamp }) => ({
+      Records: this.published.map(({ input, messageId, timestamp }): SNSEventRecord => ({
         EventSource: "aws:sns",
         EventVersion: "1.0",
         EventSubscriptionArn: `${TOPIC_ARN}:subscription`,
@@ -231,7 +231,7 @@ export class PipelineHarness {
           MessageAttributes: Object.fromEntries(
             Object.entries(input.MessageAttributes ?? {}).map(([name, value]) => [
               name,
-              { Type: value.DataType, Value: value.StringValue ?? "" },
+              { Type: value.DataType ?? "String", Value: value.StringValue ?? "" },
             ]),
           ),
         },
@@ -253,7 +253,7 @@ export class PipelineHarness {
     const stub = mockClient(s3);
     stub.on(GetObjectCommand).callsFake(async (input: GetObjectCommandInput) => {
       this.getRequests.push(input);
-      const fault = this.takeFault("GetObject", input as Record<string, unknown>);
+      const fault = this.takeFault("GetObject", input as unknown as Record<string, unknown>);
       if (fault) {
         throw fault;
       }
@@ -272,7 +272,7 @@ export class PipelineHarness {
     });
     stub.on(PutObjectCommand).callsFake(async (input: PutObjectCommandInput) => {
       this.putRequests.push(input);
-      const fault = this.takeFault("PutObject", input as Record<string, unknown>);
+      const fault = this.takeFault("PutObject", input as unknown as Record<string, unknown>);
       if (fault) {
         throw fault;
       }
@@ -281,13 +281,13 @@ export class PipelineHarness {
 
       return { ETag: '"etag"' };
     });
-    this.stubs.push(stub as unknown as AwsStub<object, object, object>);
+    this.restores.push(() => stub.restore());
   }
 
   private stubSns(sns: SNSClient): void {
     const stub = mockClient(sns);
     stub.on(PublishCommand).callsFake(async (input: PublishCommandInput) => {
-      const fault = this.takeFault("Publish", input as Record<string, unknown>);
+      const fault = this.takeFault("Publish", input as unknown as Record<string, unknown>);
       if (fault) {
         throw fault;
       }
@@ -296,13 +296,13 @@ export class PipelineHarness {
 
       return { MessageId: messageId };
     });
-    this.stubs.push(stub as unknown as AwsStub<object, object, object>);
+    this.restores.push(() => stub.restore());
   }
 
   private stubDynamo(docs: DynamoDBDocumentClient): void {
     const stub = mockClient(docs);
     stub.on(UpdateCommand).callsFake(async (input: UpdateCommandInput) => {
-      const fault = this.takeFault("Update", input as Record<string, unknown>);
+      const fault = this.takeFault("Update", input as unknown as Record<string, unknown>);
       if (fault) {
         throw fault;
       }
@@ -310,14 +310,14 @@ export class PipelineHarness {
       return this.realDocs.send(new UpdateCommand(input));
     });
     stub.on(GetCommand).callsFake(async (input: GetCommandInput) => {
-      const fault = this.takeFault("Get", input as Record<string, unknown>);
+      const fault = this.takeFault("Get", input as unknown as Record<string, unknown>);
       if (fault) {
         throw fault;
       }
 
       return this.realDocs.send(new GetCommand(input));
     });
-    this.stubs.push(stub as unknown as AwsStub<object, object, object>);
+    this.restores.push(() => stub.restore());
   }
 }
 

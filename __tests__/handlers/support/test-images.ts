@@ -1,4 +1,4 @@
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 
 /** A decoded image as raw interleaved pixels. */
 export interface RawImage {
@@ -87,7 +87,7 @@ export function storedForOrientation(upright: RawImage, orientation: number): Ra
   return { data, width, height, channels };
 }
 
-function fromRaw(image: RawImage): sharp.Sharp {
+function fromRaw(image: RawImage): Sharp {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
 }
 
@@ -117,15 +117,15 @@ export async function cmykJpeg(): Promise<Buffer> {
 export async function sixteenBitPng(): Promise<Buffer> {
   const width = 300;
   const height = 200;
-  const data = Buffer.alloc(width * height * 3 * 2);
+  const data = new Uint16Array(width * height * 3);
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
       const rgb = x < width / 2 ? [0, 0, 65535] : [65535, 65535, 0];
-      rgb.forEach((value, channel) => data.writeUInt16LE(value, ((y * width + x) * 3 + channel) * 2));
+      data.set(rgb, (y * width + x) * 3);
     }
   }
 
-  return sharp(data, { raw: { width, height, channels: 3, depth: "ushort" } })
+  return sharp(data, { raw: { width, height, channels: 3 } })
     .toColourspace("rgb16")
     .png()
     .toBuffer();
