@@ -1,0 +1,81 @@
+/**
+ * `npm run data-json [-- --stage <stage>] [-- --from <outputs.json>] [-- --out <file>]`:
+ * writes data.json (default at the repository root) from the outputs of a
+ * deployed stack: `terraform output -json` run in `cdktf.out/stacks/<stack>`,
+ * or, with --from, a file holding that JSON or a cdktf outputs file
+ * (`cdktf deploy --outputs-file <f> --outputs-file-include-sensitive-outputs`).
+ *
+ * The file gets mode 0600 because it then holds the instructor's secret key;
+ * the secret is never printed.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { loadConfig } from "../stacks/config";
+import { StackError } from "../stacks/errors";
+import { SECRET_OUTPUTS } from "../stacks/output-names";
+import { parseFlags, runCli, UsageError } from "./lib/cli-args";
+import { DataJsonError, dataJsonFromOutputs, renderDataJson } from "./lib/data-json";
+
+const ROOT = join(__dirname, "..");
+
+runCli(() => {
+  const flags = parseFlags(process.argv.slice(2), { stage: "value", from: "value", out: "value" });
+  if (flags.stage !== undefined) process.env.STAGE = flags.stage;
+  const { stackName } = loadConfig(process.env);
+  const out = resolve(flags.out ?? join(ROOT, "data.json"));
+
+  const raw = flags.from === undefined ? terraformOutput(stackName) : readOutputsFile(flags.from);
+  let document: unknown;
+  try {
+    document = JSON.parse(raw);
+  } catch {
+    throw new DataJsonError(`${flags.from ?? "terraform output -json"} did not give valid JSON`);
+  }
+  const { data, source } = dataJsonFromOutputs(document, stackName);
+
+  const staging = join(dirname(out), `.data-json-${process.pid}.tmp`);
+  writeFileSync(staging, renderDataJson(data), { mode: 0o600 });
+  chmodSync(staging, 0o600);
+  renameSync(staging, out);
+
+  for (const [name, value] of Object.entries(data)) {
+    const shown = SECRET_OUTPUTS.includes(name as never) ? (value === "" ? "(empty)" : "(hidden)") : value;
+    process.stdout.write(`${name}: ${shown}\n`);
+  }
+  const shownPath = relative(process.cwd(), out).startsWith("..") ? out : relative(process.cwd(), out);
+  process.stdout.write(`wrote ${shownPath} from ${source} outputs of ${stackName}\n`);
+  if (data.instructor_secret_access_key === "") {
+    process.stderr.write("note: the instructor user is off, so the instructor fields are empty\n");
+  } else {
+    process.stderr.write(
+      `warning: ${out} now holds the instructor's secret access key (mode 0600); ` +
+        "share it only with the instructor and do not commit it\n",
+    );
+  }
+}, [StackError, UsageError, DataJsonError]);
+
+function readOutputsFile(file: string): string {
+  if (!existsSync(file)) throw new UsageError(`--from ${file}: no such file`);
+
+  return readFileSync(file, "utf8");
+}
+
+function terraformOutput(stackName: string): string {
+  const stackDir = join(ROOT, "cdktf.out", "stacks", stackName);
+  if (!existsSync(stackDir)) {
+    throw new DataJsonError(`${stackDir} does not exist; synthesize and deploy the stack first, or pass --from <outputs.json>`);
+  }
+  const result = spawnSync("terraform", ["output", "-json"], {
+    cwd: stackDir,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: join(ROOT, "terraform.rc") },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (result.error !== undefined || result.status !== 0) {
+    const reason = result.error?.message ?? result.stderr.trim();
+    throw new DataJsonError(`terraform output -json failed in ${stackDir}: ${reason}`);
+  }
+
+  return result.stdout;
+}
