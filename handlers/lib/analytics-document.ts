@@ -111,12 +111,16 @@ function failure(value: unknown): AnalyticsDocument["error"] {
   return undefined;
 }
 
+/** The status in the body decides; the subject only when the body has no usable status. */
 function eventTypeOf(status: string | undefined, subject: string | undefined): AnalyticsEventType {
-  if (status === "SUCCEEDED" || subject === "image-processed") {
+  if (status === "SUCCEEDED") {
     return "image-processed";
   }
-  if (status === "FAILED" || subject === "image-failed") {
+  if (status === "FAILED") {
     return "image-failed";
+  }
+  if (!status && (subject === "image-processed" || subject === "image-failed")) {
+    return subject;
   }
 
   return "unknown";
