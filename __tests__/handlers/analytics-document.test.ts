@@ -1,6 +1,10 @@
 import type { SNSEvent, SNSEventRecord } from "aws-lambda";
 
-import { analyticsObjectKey, buildAnalyticsDocument, parseMessageBody } from "../../handlers/lib/analytics-document";
+import {
+  analyticsObjectKey,
+  buildAnalyticsDocument,
+  parseMessageBody,
+} from "../../handlers/lib/analytics-document";
 import { readEvent } from "./support/shared-material";
 
 const RECEIVED = new Date("2026-11-30T10:15:33.000Z");
@@ -91,13 +95,20 @@ describe("buildAnalyticsDocument", () => {
 
   it("accepts an error given as a plain string", () => {
     // Arrange
-    const body = JSON.stringify({ jobId: "job-2", status: "FAILED", error: "unsupported image format" });
+    const body = JSON.stringify({
+      jobId: "job-2",
+      status: "FAILED",
+      error: "unsupported image format",
+    });
 
     // Act
     const document = buildAnalyticsDocument(record({ Message: body }), RECEIVED);
 
     // Assert
-    expect(document).toMatchObject({ eventType: "image-failed", error: { reason: "unsupported image format" } });
+    expect(document).toMatchObject({
+      eventType: "image-failed",
+      error: { reason: "unsupported image format" },
+    });
   });
 });
 

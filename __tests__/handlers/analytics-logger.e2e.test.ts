@@ -43,7 +43,9 @@ describe("analytics logger, end to end with a mocked S3", () => {
     const put = harness.putRequests[0]!;
     expect(put).toMatchObject({ Bucket: ANALYTICS_BUCKET, ContentType: "application/json" });
     expect(put).not.toHaveProperty("ACL");
-    const stored = JSON.parse(harness.object(ANALYTICS_BUCKET, summary.written[0]!)!.body.toString("utf8"));
+    const stored = JSON.parse(
+      harness.object(ANALYTICS_BUCKET, summary.written[0]!)!.body.toString("utf8")
+    );
     expect(stored).toMatchObject({ schemaVersion: 1, jobId: "job-0001", status: "SUCCEEDED" });
   });
 
@@ -57,7 +59,9 @@ describe("analytics logger, end to end with a mocked S3", () => {
     const summary = await harness.analytics(event, lambdaContext());
 
     // Assert
-    const stored = JSON.parse(harness.object(ANALYTICS_BUCKET, summary.written[0]!)!.body.toString("utf8"));
+    const stored = JSON.parse(
+      harness.object(ANALYTICS_BUCKET, summary.written[0]!)!.body.toString("utf8")
+    );
     expect(stored).toMatchObject({ malformed: true, rawMessage: "<html>not json</html>" });
     expect(harness.logs.withMessage("malformed message")).toHaveLength(1);
   });
@@ -86,7 +90,9 @@ describe("analytics logger, end to end with a mocked S3", () => {
     await harness.analytics(event, lambdaContext());
 
     // Assert
-    expect(harness.logs.withMessage("stored").map((line) => [line.messageId, line.jobId, line.key])).toEqual([
+    expect(
+      harness.logs.withMessage("stored").map((line) => [line.messageId, line.jobId, line.key])
+    ).toEqual([
       ["9a7f6c1e-2b3d-4e5f-8a9b-0c1d2e3f4a01", "job-0001", "photos/a.jpg"],
       ["9a7f6c1e-2b3d-4e5f-8a9b-0c1d2e3f4a02", "job-0002", "notes.jpg"],
     ]);

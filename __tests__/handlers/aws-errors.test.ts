@@ -11,7 +11,10 @@ describe("classifyAwsError", () => {
     ["a 429", awsError("TooManyRequests", 429)],
     ["an SDK timeout", Object.assign(new Error("timed out"), { name: "TimeoutError" })],
     ["a reset connection", Object.assign(new Error("socket hang up"), { code: "ECONNRESET" })],
-    ["an SDK-marked retryable error", Object.assign(new Error("x"), { $retryable: { throttling: false } })],
+    [
+      "an SDK-marked retryable error",
+      Object.assign(new Error("x"), { $retryable: { throttling: false } }),
+    ],
   ])("calls %s transient", (_name, error) => {
     // Arrange, Act, Assert
     expect(classifyAwsError(error)).toBe("transient");

@@ -17,7 +17,12 @@ import {
   s3Record,
   startDynamo,
 } from "./support/pipeline-harness";
-import { readEvent, readSharedFixture, sharedBugsAvailable, sharedFixturesAvailable } from "./support/shared-material";
+import {
+  readEvent,
+  readSharedFixture,
+  sharedBugsAvailable,
+  sharedFixturesAvailable,
+} from "./support/shared-material";
 import {
   GPS_IFD_POINTER_TAG,
   alphaPng,
@@ -49,7 +54,9 @@ const EVENT_SOURCES: ["local" | "shared", string][] = [
 
 beforeAll(async () => {
   emulator = await startDynamo();
-  photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#2a6f97" } }).jpeg().toBuffer();
+  photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#2a6f97" } })
+    .jpeg()
+    .toBuffer();
 });
 
 afterAll(async () => {
@@ -69,7 +76,11 @@ async function runPipeline(event: S3Event) {
   const summary = await harness.processor(event, lambdaContext());
   const analytics = await harness.analytics(harness.snsEventOfPublished(), lambdaContext());
   const documents = analytics.written.map(
-    (key) => JSON.parse(harness.object(ANALYTICS_BUCKET, key)!.body.toString("utf8")) as Record<string, unknown>,
+    (key) =>
+      JSON.parse(harness.object(ANALYTICS_BUCKET, key)!.body.toString("utf8")) as Record<
+        string,
+        unknown
+      >
   );
 
   return { summary, documents };
@@ -78,7 +89,11 @@ async function runPipeline(event: S3Event) {
 function jobIdFor(event: S3Event, key: string): string {
   const object = event.Records[0]!.s3.object;
 
-  return computeJobId({ bucket: event.Records[0]!.s3.bucket.name, key, sequencer: object.sequencer });
+  return computeJobId({
+    bucket: event.Records[0]!.s3.bucket.name,
+    key,
+    sequencer: object.sequencer,
+  });
 }
 
 /** Processes one upload end to end and returns its job record, message and analytics document. */
@@ -107,7 +122,11 @@ describe.each(EVENT_SOURCES)("key decoding cases (%s event: %s)", (source) => {
       // Arrange
       const event = readEvent<S3Event>(file, source);
       event.Records[0]!.s3.bucket.name = UPLOADS_BUCKET;
-      harness.upload(UPLOADS_BUCKET, realKey.replace(/\+/g, " "), Buffer.from("decoy under a wrongly decoded key"));
+      harness.upload(
+        UPLOADS_BUCKET,
+        realKey.replace(/\+/g, " "),
+        Buffer.from("decoy under a wrongly decoded key")
+      );
       harness.upload(UPLOADS_BUCKET, realKey, photo);
 
       // Act
@@ -124,7 +143,7 @@ describe.each(EVENT_SOURCES)("key decoding cases (%s event: %s)", (source) => {
       expect(harness.keysIn(THUMBNAILS_BUCKET)).toEqual([realKey]);
       expect(documents).toHaveLength(1);
       expect(documents[0]).toMatchObject({ sourceKey: realKey, thumbnailKey: realKey });
-    },
+    }
   );
 });
 
@@ -154,24 +173,32 @@ describe("D1: the same S3 event delivered twice", () => {
 });
 
 describe("O1: EXIF orientation 6", () => {
-  withFixtures("O1: makes exif-Landscape_6.jpg an upright landscape 128x85 thumbnail matching Landscape_1", async () => {
-    // Arrange
-    const reference = await processUpload("reference.jpg", readSharedFixture("exif-Landscape_1.jpg"));
-    const stored = readSharedFixture("exif-Landscape_6.jpg");
-    const tagIgnored = await sharp(stored).resize(128, 128, { fit: "inside" }).toBuffer();
+  withFixtures(
+    "O1: makes exif-Landscape_6.jpg an upright landscape 128x85 thumbnail matching Landscape_1",
+    async () => {
+      // Arrange
+      const reference = await processUpload(
+        "reference.jpg",
+        readSharedFixture("exif-Landscape_1.jpg")
+      );
+      const stored = readSharedFixture("exif-Landscape_6.jpg");
+      const tagIgnored = await sharp(stored).resize(128, 128, { fit: "inside" }).toBuffer();
 
-    // Act
-    harness.upload(UPLOADS_BUCKET, "phone.jpg", stored);
-    await harness.processor(s3Event(s3Record("phone.jpg", { sequencer: "06" })), lambdaContext());
+      // Act
+      harness.upload(UPLOADS_BUCKET, "phone.jpg", stored);
+      await harness.processor(s3Event(s3Record("phone.jpg", { sequencer: "06" })), lambdaContext());
 
-    // Assert
-    const thumbnail = harness.object(THUMBNAILS_BUCKET, "phone.jpg")!.body;
-    const meta = await sharp(thumbnail).metadata();
-    expect([meta.width, meta.height]).toEqual([128, 85]);
-    const expected = await greyPixels(reference.thumbnail!.body, 96, 64);
-    expect(meanAbsoluteDifference(await greyPixels(thumbnail, 96, 64), expected)).toBeLessThan(2);
-    expect(meanAbsoluteDifference(await greyPixels(tagIgnored, 96, 64), expected)).toBeGreaterThan(40);
-  });
+      // Assert
+      const thumbnail = harness.object(THUMBNAILS_BUCKET, "phone.jpg")!.body;
+      const meta = await sharp(thumbnail).metadata();
+      expect([meta.width, meta.height]).toEqual([128, 85]);
+      const expected = await greyPixels(reference.thumbnail!.body, 96, 64);
+      expect(meanAbsoluteDifference(await greyPixels(thumbnail, 96, 64), expected)).toBeLessThan(2);
+      expect(
+        meanAbsoluteDifference(await greyPixels(tagIgnored, 96, 64), expected)
+      ).toBeGreaterThan(40);
+    }
+  );
 
   it("O1: makes a generated orientation-6 JPEG upright and landscape, matching its orientation-1 twin", async () => {
     // Arrange
@@ -193,26 +220,36 @@ describe("O1: EXIF orientation 6", () => {
 });
 
 describe("A1: transparent input", () => {
-  withFixtures("A1: keeps the transparency of sharp-blackbug.png in a PNG thumbnail, never a black background", async () => {
-    // Arrange
-    const input = readSharedFixture("sharp-blackbug.png");
+  withFixtures(
+    "A1: keeps the transparency of sharp-blackbug.png in a PNG thumbnail, never a black background",
+    async () => {
+      // Arrange
+      const input = readSharedFixture("sharp-blackbug.png");
 
-    // Act
-    const { thumbnail, item } = await processUpload("bug.png", input);
+      // Act
+      const { thumbnail, item } = await processUpload("bug.png", input);
 
-    // Assert
-    expect(item).toMatchObject({ status: "SUCCEEDED", thumbnailWidth: 128, thumbnailHeight: 96 });
-    expect(thumbnail?.contentType).toBe("image/png");
-    const meta = await sharp(thumbnail!.body).metadata();
-    expect([meta.format, meta.hasAlpha]).toEqual(["png", true]);
-    const alpha = (await sharp(thumbnail!.body).stats()).channels[3]!;
-    expect(alpha.min).toBe(0);
-    const flatThumbnail = await sharp(thumbnail!.body).flatten({ background: "#ffffff" }).png().toBuffer();
-    const flatSource = await sharp(input).flatten({ background: "#ffffff" }).resize(128, 96).png().toBuffer();
-    const shown = await greyPixels(flatThumbnail, 128, 96);
-    expect(shown.reduce((sum, value) => sum + value, 0) / shown.length).toBeGreaterThan(200);
-    expect(meanAbsoluteDifference(shown, await greyPixels(flatSource, 128, 96))).toBeLessThan(5);
-  });
+      // Assert
+      expect(item).toMatchObject({ status: "SUCCEEDED", thumbnailWidth: 128, thumbnailHeight: 96 });
+      expect(thumbnail?.contentType).toBe("image/png");
+      const meta = await sharp(thumbnail!.body).metadata();
+      expect([meta.format, meta.hasAlpha]).toEqual(["png", true]);
+      const alpha = (await sharp(thumbnail!.body).stats()).channels[3]!;
+      expect(alpha.min).toBe(0);
+      const flatThumbnail = await sharp(thumbnail!.body)
+        .flatten({ background: "#ffffff" })
+        .png()
+        .toBuffer();
+      const flatSource = await sharp(input)
+        .flatten({ background: "#ffffff" })
+        .resize(128, 96)
+        .png()
+        .toBuffer();
+      const shown = await greyPixels(flatThumbnail, 128, 96);
+      expect(shown.reduce((sum, value) => sum + value, 0) / shown.length).toBeGreaterThan(200);
+      expect(meanAbsoluteDifference(shown, await greyPixels(flatSource, 128, 96))).toBeLessThan(5);
+    }
+  );
 
   it("A1: keeps the transparent background of a generated RGBA PNG transparent", async () => {
     // Arrange
@@ -232,9 +269,27 @@ describe("A1: transparent input", () => {
 describe("E1-E4: hopeless inputs", () => {
   it.each([
     ["E1", "upload.jpg", async () => Buffer.alloc(0), "empty", /empty/],
-    ["E2", "notes.jpg", async () => Buffer.from("Shopping list\n- milk\n- bread\n"), "unsupported-format", /not an image|unsupported|recogni/],
-    ["E3", "bomb.png", () => pngDeclaring(100_000, 100_000), "too-many-pixels", /too many pixels|more than the limit/],
-    ["E4", "cut.jpg", async () => cutOff(await noiseImage("jpeg"), 0.4), "truncated", /truncated or corrupt/],
+    [
+      "E2",
+      "notes.jpg",
+      async () => Buffer.from("Shopping list\n- milk\n- bread\n"),
+      "unsupported-format",
+      /not an image|unsupported|recogni/,
+    ],
+    [
+      "E3",
+      "bomb.png",
+      () => pngDeclaring(100_000, 100_000),
+      "too-many-pixels",
+      /too many pixels|more than the limit/,
+    ],
+    [
+      "E4",
+      "cut.jpg",
+      async () => cutOff(await noiseImage("jpeg"), 0.4),
+      "truncated",
+      /truncated or corrupt/,
+    ],
   ] as const)(
     "%s: ends %s as FAILED, publishes a failure message, writes an analytics entry, and does not throw",
     async (_id, key, make, kind, reason) => {
@@ -250,24 +305,32 @@ describe("E1-E4: hopeless inputs", () => {
       expect(String(item?.errorReason)).toMatch(reason);
       expect(message).toMatchObject({ status: "FAILED", error: { kind } });
       expect(harness.published[0]!.input.MessageAttributes?.status?.StringValue).toBe("FAILED");
-      expect(document).toMatchObject({ eventType: "image-failed", status: "FAILED", sourceKey: key, error: { kind } });
+      expect(document).toMatchObject({
+        eventType: "image-failed",
+        status: "FAILED",
+        sourceKey: key,
+        error: { kind },
+      });
       expect(thumbnail).toBeUndefined();
-    },
+    }
   );
 
-  withFixtures("E3: rejects sharp-giant-image.jpg (280 Mpx) from its header, before any decoding", async () => {
-    // Arrange
-    const input = readSharedFixture("sharp-giant-image.jpg");
+  withFixtures(
+    "E3: rejects sharp-giant-image.jpg (280 Mpx) from its header, before any decoding",
+    async () => {
+      // Arrange
+      const input = readSharedFixture("sharp-giant-image.jpg");
 
-    // Act
-    const { item } = await processUpload("giant.jpg", input);
+      // Act
+      const { item } = await processUpload("giant.jpg", input);
 
-    // Assert
-    expect(item).toMatchObject({ status: "FAILED", errorKind: "too-many-pixels" });
-    expect(String(item?.errorReason)).toContain("20000x14000");
-    expect(harness.logs.withMessage("resized")).toEqual([]);
-    expect(harness.logs.withMessage("rejected")).toHaveLength(1);
-  });
+      // Assert
+      expect(item).toMatchObject({ status: "FAILED", errorKind: "too-many-pixels" });
+      expect(String(item?.errorReason)).toContain("20000x14000");
+      expect(harness.logs.withMessage("resized")).toEqual([]);
+      expect(harness.logs.withMessage("rejected")).toHaveLength(1);
+    }
+  );
 
   withFixtures("E4: rejects sharp-truncated.jpg as truncated and writes no thumbnail", async () => {
     // Arrange
@@ -320,8 +383,12 @@ describe.each(EVENT_SOURCES)("N1: two SNS records in one invocation (%s event: %
     expect(first.written).toEqual(expected);
     expect(again.written).toEqual(expected);
     expect(harness.keysIn(ANALYTICS_BUCKET).sort()).toEqual(expected);
-    const documents = expected.map((key) => JSON.parse(harness.object(ANALYTICS_BUCKET, key)!.body.toString("utf8")));
-    expect(documents.map((document) => [document.jobId, document.status, document.sns.messageId])).toEqual([
+    const documents = expected.map((key) =>
+      JSON.parse(harness.object(ANALYTICS_BUCKET, key)!.body.toString("utf8"))
+    );
+    expect(
+      documents.map((document) => [document.jobId, document.status, document.sns.messageId])
+    ).toEqual([
       ["job-0001", "SUCCEEDED", "9a7f6c1e-2b3d-4e5f-8a9b-0c1d2e3f4a01"],
       ["job-0002", "FAILED", "9a7f6c1e-2b3d-4e5f-8a9b-0c1d2e3f4a02"],
     ]);

@@ -49,7 +49,7 @@ describe("readProcessorConfig", () => {
       // Assert
       expect(error.variable).toBe(variable);
       expect(error.message).toContain(`${variable} is not set`);
-    },
+    }
   );
 
   it.each([
@@ -98,7 +98,10 @@ describe("readAnalyticsConfig", () => {
   it("defaults the prefix to image-events and trims slashes from a given one", () => {
     // Arrange, Act
     const defaults = readAnalyticsConfig({ ANALYTICS_BUCKET: "lake" });
-    const trimmed = readAnalyticsConfig({ ANALYTICS_BUCKET: "lake", ANALYTICS_PREFIX: "/events/v1/" });
+    const trimmed = readAnalyticsConfig({
+      ANALYTICS_BUCKET: "lake",
+      ANALYTICS_PREFIX: "/events/v1/",
+    });
 
     // Assert
     expect(defaults).toEqual({
@@ -120,7 +123,9 @@ describe("readAnalyticsConfig", () => {
 
   it("rejects a prefix made only of slashes", () => {
     // Arrange, Act
-    const error = configErrorOf(() => readAnalyticsConfig({ ANALYTICS_BUCKET: "lake", ANALYTICS_PREFIX: "//" }));
+    const error = configErrorOf(() =>
+      readAnalyticsConfig({ ANALYTICS_BUCKET: "lake", ANALYTICS_PREFIX: "//" })
+    );
 
     // Assert
     expect(error.variable).toBe("ANALYTICS_PREFIX");

@@ -5,7 +5,11 @@ import sharp from "sharp";
 import { InputRejectedError, type RejectionKind } from "../../handlers/lib/errors";
 import { probeImage } from "../../handlers/lib/image-probe";
 import { type Thumbnail, makeThumbnail } from "../../handlers/lib/thumbnail";
-import { SHARED_FIXTURES_DIR, readSharedFixture, sharedFixturesAvailable } from "./support/shared-material";
+import {
+  SHARED_FIXTURES_DIR,
+  readSharedFixture,
+  sharedFixturesAvailable,
+} from "./support/shared-material";
 import { greyPixels, meanAbsoluteDifference } from "./support/test-images";
 
 /**
@@ -16,7 +20,10 @@ import { greyPixels, meanAbsoluteDifference } from "./support/test-images";
  * not an accepted upload format.
  */
 type Expectation =
-  | { readonly thumbnail: readonly [width: number, height: number]; readonly format: "jpeg" | "png" }
+  | {
+      readonly thumbnail: readonly [width: number, height: number];
+      readonly format: "jpeg" | "png";
+    }
   | { readonly rejected: readonly RejectionKind[] };
 
 const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
@@ -54,7 +61,10 @@ const LIMITS = { maxInputBytes: 26_214_400, maxInputPixels: 40_000_000 };
 async function thumbnailOf(name: string): Promise<Thumbnail> {
   const input = readSharedFixture(name);
 
-  return makeThumbnail(input, await probeImage(input, LIMITS), { size: 128, maxInputPixels: LIMITS.maxInputPixels });
+  return makeThumbnail(input, await probeImage(input, LIMITS), {
+    size: 128,
+    maxInputPixels: LIMITS.maxInputPixels,
+  });
 }
 
 const available = sharedFixturesAvailable();
@@ -69,29 +79,37 @@ describeCorpus(`shared corpus in ${SHARED_FIXTURES_DIR}`, () => {
     expect(files.sort()).toEqual(Object.keys(EXPECTATIONS).sort());
   });
 
-  it.each(Object.entries(EXPECTATIONS))("handles %s as SOURCES.md says", async (name, expectation) => {
-    // Arrange
-    const run = thumbnailOf(name);
+  it.each(Object.entries(EXPECTATIONS))(
+    "handles %s as SOURCES.md says",
+    async (name, expectation) => {
+      // Arrange
+      const run = thumbnailOf(name);
 
-    // Act, Assert
-    if ("rejected" in expectation) {
-      const error = await run.then(
-        () => undefined,
-        (rejection: unknown) => rejection,
-      );
-      expect(error).toBeInstanceOf(InputRejectedError);
-      expect(expectation.rejected).toContain((error as InputRejectedError).kind);
+      // Act, Assert
+      if ("rejected" in expectation) {
+        const error = await run.then(
+          () => undefined,
+          (rejection: unknown) => rejection
+        );
+        expect(error).toBeInstanceOf(InputRejectedError);
+        expect(expectation.rejected).toContain((error as InputRejectedError).kind);
 
-      return;
+        return;
+      }
+      const thumbnail = await run;
+      expect([thumbnail.width, thumbnail.height]).toEqual(expectation.thumbnail);
+      expect(thumbnail.format).toBe(expectation.format);
+      const meta = await sharp(thumbnail.data).metadata();
+      expect([meta.format, meta.space, meta.depth]).toEqual([expectation.format, "srgb", "uchar"]);
+      expect(meta.channels).toBe(expectation.format === "png" ? 4 : 3);
+      expect([meta.exif, meta.xmp, meta.iptc, meta.icc]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
     }
-    const thumbnail = await run;
-    expect([thumbnail.width, thumbnail.height]).toEqual(expectation.thumbnail);
-    expect(thumbnail.format).toBe(expectation.format);
-    const meta = await sharp(thumbnail.data).metadata();
-    expect([meta.format, meta.space, meta.depth]).toEqual([expectation.format, "srgb", "uchar"]);
-    expect(meta.channels).toBe(expectation.format === "png" ? 4 : 3);
-    expect([meta.exif, meta.xmp, meta.iptc, meta.icc]).toEqual([undefined, undefined, undefined, undefined]);
-  });
+  );
 
   it.each(["exif-Landscape_3.jpg", "exif-Landscape_6.jpg"])(
     "makes %s match the Landscape_1 thumbnail after orientation (grey MAD under 2)",
@@ -103,8 +121,10 @@ describeCorpus(`shared corpus in ${SHARED_FIXTURES_DIR}`, () => {
       const thumbnail = await thumbnailOf(name);
 
       // Assert
-      expect(meanAbsoluteDifference(await greyPixels(thumbnail.data, 96, 64), reference)).toBeLessThan(2);
-    },
+      expect(
+        meanAbsoluteDifference(await greyPixels(thumbnail.data, 96, 64), reference)
+      ).toBeLessThan(2);
+    }
   );
 
   it("makes the WebP harvesters look like the JPEG harvesters", async () => {
@@ -114,7 +134,7 @@ describeCorpus(`shared corpus in ${SHARED_FIXTURES_DIR}`, () => {
     // Act
     const webp = await thumbnailOf("wuffs-harvesters.lossy.webp");
 
-    // Assert: the lossy source itself differs by about 5 at this scale; a mirrored picture scores about 55.
+    // Assert: the lossy source itself differs by about 5 at this scale; a mirror image by about 55.
     expect(meanAbsoluteDifference(await greyPixels(webp.data, 96, 64), jpeg)).toBeLessThan(10);
   });
 
@@ -124,7 +144,9 @@ describeCorpus(`shared corpus in ${SHARED_FIXTURES_DIR}`, () => {
 
     // Assert
     const { data, info } = await sharp(thumbnail.data).raw().toBuffer({ resolveWithObject: true });
-    const at = (row: number) => [...data.subarray((row * info.width + 64) * 3, (row * info.width + 64) * 3 + 3)];
+    const at = (row: number) => [
+      ...data.subarray((row * info.width + 64) * 3, (row * info.width + 64) * 3 + 3),
+    ];
     const [top, middle, bottom] = [at(10), at(42), at(75)];
     expect(top[0]).toBeGreaterThan(150);
     expect(top[2]).toBeLessThan(100);
@@ -136,7 +158,12 @@ describeCorpus(`shared corpus in ${SHARED_FIXTURES_DIR}`, () => {
   it("turns the CMYK photo into sRGB without inverting it", async () => {
     // Arrange
     const input = readSharedFixture("sharp-cmyk-Channel_digital_image_CMYK_color.jpg");
-    const inverted = await sharp(input).negate({ alpha: false }).resize(128).toColourspace("srgb").jpeg().toBuffer();
+    const inverted = await sharp(input)
+      .negate({ alpha: false })
+      .resize(128)
+      .toColourspace("srgb")
+      .jpeg()
+      .toBuffer();
 
     // Act
     const thumbnail = await thumbnailOf("sharp-cmyk-Channel_digital_image_CMYK_color.jpg");

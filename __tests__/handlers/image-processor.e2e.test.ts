@@ -51,7 +51,10 @@ describe("image processor, end to end with mocked S3 and SNS and an emulated tab
     const jobId = jobIdOf("photos/p.jpg");
 
     // Act
-    const summary = await harness.processor(s3Event(s3Record("photos/p.jpg", { size: photo.length })), lambdaContext());
+    const summary = await harness.processor(
+      s3Event(s3Record("photos/p.jpg", { size: photo.length })),
+      lambdaContext()
+    );
 
     // Assert
     expect(summary.counts).toEqual({ succeeded: 1 });
@@ -85,7 +88,10 @@ describe("image processor, end to end with mocked S3 and SNS and an emulated tab
     const { input } = harness.published[0]!;
     expect(input.TopicArn).toBe(TOPIC_ARN);
     expect(input.Subject).toBe("image-processed");
-    expect(input.MessageAttributes?.status).toEqual({ DataType: "String", StringValue: "SUCCEEDED" });
+    expect(input.MessageAttributes?.status).toEqual({
+      DataType: "String",
+      StringValue: "SUCCEEDED",
+    });
     expect(harness.messages()[0]).toMatchObject({
       schemaVersion: 1,
       jobId,
@@ -138,28 +144,38 @@ describe("image processor, end to end with mocked S3 and SNS and an emulated tab
     ["unsupported-format", Buffer.from("just some notes, not a picture\n"), /not an image/],
     ["too-many-pixels", null, /pixels/],
     ["truncated", null, /truncated/],
-  ] as const)("ends an input of kind %s as FAILED and returns normally", async (kind, fixed, reason) => {
-    // Arrange
-    const body =
-      fixed ??
-      (kind === "too-many-pixels" ? await pngDeclaring(50_000, 50_000) : cutOff(await noiseImage("jpeg"), 0.5));
-    harness.upload(UPLOADS_BUCKET, "in/file.jpg", body);
-    const jobId = jobIdOf("in/file.jpg");
+  ] as const)(
+    "ends an input of kind %s as FAILED and returns normally",
+    async (kind, fixed, reason) => {
+      // Arrange
+      const body =
+        fixed ??
+        (kind === "too-many-pixels"
+          ? await pngDeclaring(50_000, 50_000)
+          : cutOff(await noiseImage("jpeg"), 0.5));
+      harness.upload(UPLOADS_BUCKET, "in/file.jpg", body);
+      const jobId = jobIdOf("in/file.jpg");
 
-    // Act
-    const summary = await harness.processor(s3Event(s3Record("in/file.jpg", { size: body.length })), lambdaContext());
+      // Act
+      const summary = await harness.processor(
+        s3Event(s3Record("in/file.jpg", { size: body.length })),
+        lambdaContext()
+      );
 
-    // Assert
-    expect(summary.counts).toEqual({ failed: 1 });
-    expect(harness.keysIn(THUMBNAILS_BUCKET)).toEqual([]);
-    const item = await harness.job(jobId);
-    expect(item).toMatchObject({ status: "FAILED", errorKind: kind });
-    expect(String(item?.errorReason)).toMatch(reason);
-    expect(harness.published).toHaveLength(1);
-    expect(harness.published[0]!.input.Subject).toBe("image-failed");
-    expect(harness.messages()[0]).toMatchObject({ status: "FAILED", error: { kind } });
-    expect(harness.logs.ofJob(jobId).filter((line) => line.message === "rejected")).toHaveLength(1);
-  });
+      // Assert
+      expect(summary.counts).toEqual({ failed: 1 });
+      expect(harness.keysIn(THUMBNAILS_BUCKET)).toEqual([]);
+      const item = await harness.job(jobId);
+      expect(item).toMatchObject({ status: "FAILED", errorKind: kind });
+      expect(String(item?.errorReason)).toMatch(reason);
+      expect(harness.published).toHaveLength(1);
+      expect(harness.published[0]!.input.Subject).toBe("image-failed");
+      expect(harness.messages()[0]).toMatchObject({ status: "FAILED", error: { kind } });
+      expect(harness.logs.ofJob(jobId).filter((line) => line.message === "rejected")).toHaveLength(
+        1
+      );
+    }
+  );
 
   it("rejects an upload over MAX_INPUT_BYTES from the event size without downloading it", async () => {
     // Arrange
@@ -172,7 +188,10 @@ describe("image processor, end to end with mocked S3 and SNS and an emulated tab
 
     // Assert
     expect(harness.getRequests).toEqual([]);
-    expect(await harness.job(jobIdOf("big.jpg"))).toMatchObject({ status: "FAILED", errorKind: "too-large" });
+    expect(await harness.job(jobIdOf("big.jpg"))).toMatchObject({
+      status: "FAILED",
+      errorKind: "too-large",
+    });
   });
 
   it("rejects an upload over MAX_INPUT_BYTES by its Content-Length when the event under-reports it", async () => {
@@ -197,14 +216,23 @@ describe("image processor, end to end with mocked S3 and SNS and an emulated tab
     await harness.processor(s3Event(s3Record("gone.jpg")), lambdaContext());
 
     // Assert
-    expect(await harness.job(jobIdOf("gone.jpg"))).toMatchObject({ status: "FAILED", errorKind: "source-missing" });
-    expect(harness.messages()[0]).toMatchObject({ status: "FAILED", error: { kind: "source-missing" } });
+    expect(await harness.job(jobIdOf("gone.jpg"))).toMatchObject({
+      status: "FAILED",
+      errorKind: "source-missing",
+    });
+    expect(harness.messages()[0]).toMatchObject({
+      status: "FAILED",
+      error: { kind: "source-missing" },
+    });
   });
 
   it("ends a record with a malformed percent-encoded key as FAILED invalid-key and still processes the others", async () => {
     // Arrange
     harness.upload(UPLOADS_BUCKET, "ok.jpg", photo);
-    const event = s3Event(s3Record("bad%E0%A4%A.jpg", { sequencer: "01" }), s3Record("ok.jpg", { sequencer: "02" }));
+    const event = s3Event(
+      s3Record("bad%E0%A4%A.jpg", { sequencer: "01" }),
+      s3Record("ok.jpg", { sequencer: "02" })
+    );
 
     // Act
     const summary = await harness.processor(event, lambdaContext());
@@ -220,7 +248,7 @@ describe("image processor, end to end with mocked S3 and SNS and an emulated tab
     // Arrange
     const event = s3Event(
       s3Record("photos/", { size: 0, sequencer: "01" }),
-      s3Record("photos/p.jpg", { bucket: THUMBNAILS_BUCKET, sequencer: "02" }),
+      s3Record("photos/p.jpg", { bucket: THUMBNAILS_BUCKET, sequencer: "02" })
     );
 
     // Act
@@ -235,7 +263,11 @@ describe("image processor, end to end with mocked S3 and SNS and an emulated tab
 
   it("returns without work for an event without records (the s3:TestEvent)", async () => {
     // Arrange
-    const testEvent = { Service: "Amazon S3", Event: "s3:TestEvent", Bucket: UPLOADS_BUCKET } as never;
+    const testEvent = {
+      Service: "Amazon S3",
+      Event: "s3:TestEvent",
+      Bucket: UPLOADS_BUCKET,
+    } as never;
 
     // Act
     const summary = await harness.processor(testEvent, lambdaContext());
@@ -263,7 +295,9 @@ describe("image processor idempotency", () => {
     expect(await harness.job(jobId)).toEqual(before);
     expect(harness.published).toHaveLength(1);
     expect(harness.putRequests).toHaveLength(1);
-    expect(harness.logs.ofJob(jobId).filter((line) => line.message === "duplicate")).toHaveLength(1);
+    expect(harness.logs.ofJob(jobId).filter((line) => line.message === "duplicate")).toHaveLength(
+      1
+    );
   });
 
   it("skips a delivery while another attempt holds a live lease, and logs it as in progress", async () => {
@@ -273,8 +307,16 @@ describe("image processor idempotency", () => {
     await harness.updateJob({
       Key: { jobId },
       UpdateExpression: "SET #status = :processing, #attemptId = :other, #lease = :lease",
-      ExpressionAttributeNames: { "#status": "status", "#attemptId": "attemptId", "#lease": "leaseExpiresAt" },
-      ExpressionAttributeValues: { ":processing": "PROCESSING", ":other": "other-attempt", ":lease": Date.now() + 60_000 },
+      ExpressionAttributeNames: {
+        "#status": "status",
+        "#attemptId": "attemptId",
+        "#lease": "leaseExpiresAt",
+      },
+      ExpressionAttributeValues: {
+        ":processing": "PROCESSING",
+        ":other": "other-attempt",
+        ":lease": Date.now() + 60_000,
+      },
     });
 
     // Act
@@ -284,8 +326,13 @@ describe("image processor idempotency", () => {
     expect(summary.counts).toEqual({ "in-progress": 1 });
     expect(harness.getRequests).toEqual([]);
     expect(harness.published).toEqual([]);
-    expect(harness.logs.ofJob(jobId).filter((line) => line.message === "in progress")).toHaveLength(1);
-    expect(await harness.job(jobId)).toMatchObject({ status: "PROCESSING", attemptId: "other-attempt" });
+    expect(harness.logs.ofJob(jobId).filter((line) => line.message === "in progress")).toHaveLength(
+      1
+    );
+    expect(await harness.job(jobId)).toMatchObject({
+      status: "PROCESSING",
+      attemptId: "other-attempt",
+    });
   });
 
   it("takes over a job whose previous attempt died once its lease has run out", async () => {
@@ -295,8 +342,16 @@ describe("image processor idempotency", () => {
     await harness.updateJob({
       Key: { jobId },
       UpdateExpression: "SET #status = :processing, #attemptId = :other, #lease = :lease",
-      ExpressionAttributeNames: { "#status": "status", "#attemptId": "attemptId", "#lease": "leaseExpiresAt" },
-      ExpressionAttributeValues: { ":processing": "PROCESSING", ":other": "dead-attempt", ":lease": Date.now() - 1 },
+      ExpressionAttributeNames: {
+        "#status": "status",
+        "#attemptId": "attemptId",
+        "#lease": "leaseExpiresAt",
+      },
+      ExpressionAttributeValues: {
+        ":processing": "PROCESSING",
+        ":other": "dead-attempt",
+        ":lease": Date.now() - 1,
+      },
     });
 
     // Act
@@ -354,13 +409,15 @@ describe("image processor idempotency", () => {
       expect(String(afterFailure?.lastErrorReason)).toContain(error.name);
       expect(retry.counts).toEqual({ succeeded: 1 });
       expect(await harness.job(jobId)).toMatchObject({ status: "SUCCEEDED", attempts: 2 });
-      expect(harness.messages().filter((message) => message.status === "SUCCEEDED")).toHaveLength(1);
+      expect(harness.messages().filter((message) => message.status === "SUCCEEDED")).toHaveLength(
+        1
+      );
       expect(harness.published).toHaveLength(1);
       expect(harness.keysIn(THUMBNAILS_BUCKET)).toEqual(["photos/p.jpg"]);
       const errors = harness.logs.ofJob(jobId).filter((line) => line.level === "ERROR");
       expect(errors).toHaveLength(1);
       expect(harness.logs.withMessage("retrying the event")).toHaveLength(1);
-    },
+    }
   );
 
   it("publishes a second identical message when only the final record write fails (the documented at-least-once window)", async () => {
@@ -368,11 +425,13 @@ describe("image processor idempotency", () => {
     harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
     const event = s3Event(s3Record("photos/p.jpg"));
     harness.failNext("Update", awsError("InternalServerError", 500), 1, (input) =>
-      JSON.stringify(input.ExpressionAttributeValues).includes("SUCCEEDED"),
+      JSON.stringify(input.ExpressionAttributeValues).includes("SUCCEEDED")
     );
 
     // Act
-    await expect(harness.processor(event, lambdaContext())).rejects.toBeInstanceOf(RetryableBatchError);
+    await expect(harness.processor(event, lambdaContext())).rejects.toBeInstanceOf(
+      RetryableBatchError
+    );
     await harness.processor(event, lambdaContext());
 
     // Assert
@@ -388,11 +447,16 @@ describe("image processor idempotency", () => {
     harness.upload(UPLOADS_BUCKET, "a.jpg", photo);
     harness.upload(UPLOADS_BUCKET, "b.jpg", photo);
     harness.upload(UPLOADS_BUCKET, "c.txt.jpg", Buffer.from("text"));
-    harness.failNext("GetObject", awsError("RequestTimeout", 400), 1, (input) => input.Key === "b.jpg");
+    harness.failNext(
+      "GetObject",
+      awsError("RequestTimeout", 400),
+      1,
+      (input) => input.Key === "b.jpg"
+    );
     const event = s3Event(
       s3Record("a.jpg", { sequencer: "01" }),
       s3Record("b.jpg", { sequencer: "02" }),
-      s3Record("c.txt.jpg", { sequencer: "03" }),
+      s3Record("c.txt.jpg", { sequencer: "03" })
     );
 
     // Act

@@ -7,7 +7,10 @@ const FAILED: JobResult = {
   sourceBucket: "uploads",
   sourceKey: "notes.jpg",
   sourceBytes: 31,
-  error: { kind: "unsupported-format", reason: "The upload is not an image in a recognised format." },
+  error: {
+    kind: "unsupported-format",
+    reason: "The upload is not an image in a recognised format.",
+  },
   receivedAt: "2026-11-30T10:15:30.000Z",
   finishedAt: "2026-11-30T10:15:30.020Z",
   durationMs: 20,
@@ -26,7 +29,10 @@ describe("buildJobMessage", () => {
       sourceBucket: "uploads",
       sourceKey: "notes.jpg",
       durationMs: 20,
-      error: { kind: "unsupported-format", reason: "The upload is not an image in a recognised format." },
+      error: {
+        kind: "unsupported-format",
+        reason: "The upload is not an image in a recognised format.",
+      },
       receivedAt: "2026-11-30T10:15:30.000Z",
       finishedAt: "2026-11-30T10:15:30.020Z",
     });

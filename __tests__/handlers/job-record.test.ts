@@ -1,5 +1,10 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
 
 import {
   type JobClaim,
@@ -10,7 +15,12 @@ import {
   releaseJobInput,
 } from "../../handlers/lib/job-record";
 import type { JobResult } from "../../handlers/lib/job-result";
-import { type DynamoEmulator, createJobsTable, emulatorClient, startDynamo } from "./support/pipeline-harness";
+import {
+  type DynamoEmulator,
+  createJobsTable,
+  emulatorClient,
+  startDynamo,
+} from "./support/pipeline-harness";
 
 let emulator: DynamoEmulator;
 let client: DynamoDBClient;
@@ -82,16 +92,33 @@ describe("job record expressions", () => {
     const inputs = [
       claimJobInput("jobs", claim({ sourceVersionId: "v1", sourceETag: "e" })),
       completeJobInput("jobs", "attempt-1", SUCCESS),
-      releaseJobInput("jobs", { jobId: "job-1", attemptId: "a", errorKind: "transient", errorReason: "r", errorStep: "store", now: T0 }),
+      releaseJobInput("jobs", {
+        jobId: "job-1",
+        attemptId: "a",
+        errorKind: "transient",
+        errorReason: "r",
+        errorStep: "store",
+        now: T0,
+      }),
     ];
-    const grammar = new Set(["SET", "ADD", "REMOVE", "AND", "OR", "IN", "NOT", "if_not_exists", "attribute_not_exists"]);
+    const grammar = new Set([
+      "SET",
+      "ADD",
+      "REMOVE",
+      "AND",
+      "OR",
+      "IN",
+      "NOT",
+      "if_not_exists",
+      "attribute_not_exists",
+    ]);
 
     // Act
     const bareWords = inputs.flatMap((input) =>
       `${input.UpdateExpression} ${input.ConditionExpression}`
         .replace(/[#:][A-Za-z0-9_]+/g, " ")
         .split(/[^A-Za-z_]+/)
-        .filter((word) => word !== "" && !grammar.has(word)),
+        .filter((word) => word !== "" && !grammar.has(word))
     );
 
     // Assert
@@ -126,7 +153,9 @@ describe("job record lifecycle on a DynamoDB emulator", () => {
     await send(claimJobInput(table, claim()));
 
     // Act
-    const outcome = await send(claimJobInput(table, claim({ attemptId: "attempt-2", now: new Date(T0.getTime() + 1000) })));
+    const outcome = await send(
+      claimJobInput(table, claim({ attemptId: "attempt-2", now: new Date(T0.getTime() + 1000) }))
+    );
 
     // Assert
     expect(outcome).toBe("ConditionalCheckFailedException");
@@ -139,11 +168,20 @@ describe("job record lifecycle on a DynamoDB emulator", () => {
     const later = new Date(T0.getTime() + 61_000);
 
     // Act
-    const outcome = await send(claimJobInput(table, claim({ attemptId: "attempt-2", now: later, leaseExpiresAt: later.getTime() + 60_000 })));
+    const outcome = await send(
+      claimJobInput(
+        table,
+        claim({ attemptId: "attempt-2", now: later, leaseExpiresAt: later.getTime() + 60_000 })
+      )
+    );
 
     // Assert
     expect(outcome).toBe("ok");
-    expect(await item()).toMatchObject({ attemptId: "attempt-2", attempts: 2, receivedAt: T0.toISOString() });
+    expect(await item()).toMatchObject({
+      attemptId: "attempt-2",
+      attempts: 2,
+      receivedAt: T0.toISOString(),
+    });
   });
 
   it("completes only for the attempt that holds the claim", async () => {
@@ -174,7 +212,9 @@ describe("job record lifecycle on a DynamoDB emulator", () => {
     const muchLater = new Date(T0.getTime() + 86_400_000);
 
     // Act
-    const outcome = await send(claimJobInput(table, claim({ attemptId: "attempt-9", now: muchLater })));
+    const outcome = await send(
+      claimJobInput(table, claim({ attemptId: "attempt-9", now: muchLater }))
+    );
 
     // Assert
     expect(outcome).toBe("ConditionalCheckFailedException");
@@ -195,7 +235,9 @@ describe("job record lifecycle on a DynamoDB emulator", () => {
 
     // Act
     const released = await send(release);
-    const retried = await send(claimJobInput(table, claim({ attemptId: "attempt-2", now: new Date(T0.getTime() + 1000) })));
+    const retried = await send(
+      claimJobInput(table, claim({ attemptId: "attempt-2", now: new Date(T0.getTime() + 1000) }))
+    );
 
     // Assert
     expect([released, retried]).toEqual(["ok", "ok"]);

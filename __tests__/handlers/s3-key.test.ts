@@ -30,25 +30,30 @@ describe("decodeS3EventKey", () => {
 
       // Assert
       expect(decoded).toBe(key);
-    },
+    }
   );
 
-  it.each(["bad%.jpg", "bad%2.jpg", "bad%zz.jpg", "bad%C3.jpg", "bad%C3%28.jpg", "bad%ED%A0%80.jpg", "%"])(
-    "rejects the malformed encoding %s with an invalid-key error naming the key",
-    (raw) => {
-      // Arrange
-      const decode = () => decodeS3EventKey(raw);
+  it.each([
+    "bad%.jpg",
+    "bad%2.jpg",
+    "bad%zz.jpg",
+    "bad%C3.jpg",
+    "bad%C3%28.jpg",
+    "bad%ED%A0%80.jpg",
+    "%",
+  ])("rejects the malformed encoding %s with an invalid-key error naming the key", (raw) => {
+    // Arrange
+    const decode = () => decodeS3EventKey(raw);
 
-      // Act, Assert
-      expect(decode).toThrow(InputRejectedError);
-      try {
-        decode();
-      } catch (error) {
-        expect((error as InputRejectedError).kind).toBe("invalid-key");
-        expect((error as InputRejectedError).message).toContain(JSON.stringify(raw));
-      }
-    },
-  );
+    // Act, Assert
+    expect(decode).toThrow(InputRejectedError);
+    try {
+      decode();
+    } catch (error) {
+      expect((error as InputRejectedError).kind).toBe("invalid-key");
+      expect((error as InputRejectedError).message).toContain(JSON.stringify(raw));
+    }
+  });
 });
 
 describe("isFolderMarker", () => {

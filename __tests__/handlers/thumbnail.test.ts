@@ -61,9 +61,11 @@ describe("makeThumbnail orientation", () => {
       const difference = meanAbsoluteDifference(await greyPixels(thumbnail.data, 96, 64), expected);
       expect(difference).toBeLessThan(3);
       if (orientation !== 1) {
-        expect(meanAbsoluteDifference(await greyPixels(tagIgnored, 96, 64), expected)).toBeGreaterThan(20);
+        expect(
+          meanAbsoluteDifference(await greyPixels(tagIgnored, 96, 64), expected)
+        ).toBeGreaterThan(20);
       }
-    },
+    }
   );
 });
 
@@ -84,7 +86,9 @@ describe("makeThumbnail colour, alpha and frames", () => {
     ]);
     const { data, info } = await sharp(thumbnail.data).raw().toBuffer({ resolveWithObject: true });
     expect(info.channels).toBe(4);
-    const pixel = (x: number, y: number) => [...data.subarray((y * info.width + x) * 4, (y * info.width + x) * 4 + 4)];
+    const pixel = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * 4, (y * info.width + x) * 4 + 4),
+    ];
     expect(pixel(0, 0)[3]).toBe(0);
     expect(pixel(64, 32)).toEqual([255, 0, 0, 255]);
   });
@@ -100,7 +104,9 @@ describe("makeThumbnail colour, alpha and frames", () => {
     // Assert
     const meta = await sharp(thumbnail.data).metadata();
     expect([meta.format, meta.space, meta.channels]).toEqual(["jpeg", "srgb", 3]);
-    const [red, green, blue] = (await sharp(thumbnail.data).stats()).channels.map((channel) => channel.mean);
+    const [red, green, blue] = (await sharp(thumbnail.data).stats()).channels.map(
+      (channel) => channel.mean
+    );
     expect(red!).toBeGreaterThan(green! + 100);
     expect(red!).toBeGreaterThan(blue! + 100);
   });
@@ -137,14 +143,18 @@ describe("makeThumbnail colour, alpha and frames", () => {
     expect([thumbnail.width, thumbnail.height]).toEqual([64, 64]);
     const meta = await sharp(thumbnail.data).metadata();
     expect(meta.pages ?? 1).toBe(1);
-    const [red, , blue] = (await sharp(thumbnail.data).stats()).channels.map((channel) => channel.mean);
+    const [red, , blue] = (await sharp(thumbnail.data).stats()).channels.map(
+      (channel) => channel.mean
+    );
     expect(red!).toBeGreaterThan(200);
     expect(blue!).toBeLessThan(30);
   });
 
   it("never enlarges: a small image keeps its size", async () => {
     // Arrange
-    const input = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#808080" } })
+    const input = await sharp({
+      create: { width: 40, height: 30, channels: 3, background: "#808080" },
+    })
       .png()
       .toBuffer();
 
@@ -161,7 +171,10 @@ describe("makeThumbnail colour, alpha and frames", () => {
     const source = await probeImage(input, LIMITS);
 
     // Act
-    const thumbnail = await makeThumbnail(input, source, { size: 64, maxInputPixels: LIMITS.maxInputPixels });
+    const thumbnail = await makeThumbnail(input, source, {
+      size: 64,
+      maxInputPixels: LIMITS.maxInputPixels,
+    });
 
     // Assert
     expect([thumbnail.width, thumbnail.height]).toEqual([64, 48]);
@@ -189,17 +202,42 @@ describe("makeThumbnail colour, alpha and frames", () => {
 describe("probeImage and makeThumbnail rejections", () => {
   const cases: [string, () => Promise<Buffer>, RejectionKind, RegExp][] = [
     ["an empty buffer", async () => Buffer.alloc(0), "empty", /empty/],
-    ["a text file", async () => Buffer.from("Meeting notes\n- buy milk\n"), "unsupported-format", /not an image/],
+    [
+      "a text file",
+      async () => Buffer.from("Meeting notes\n- buy milk\n"),
+      "unsupported-format",
+      /not an image/,
+    ],
     [
       "an SVG document",
       async () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'),
       "unsupported-format",
       /svg/,
     ],
-    ["a JPEG cut in half", async () => cutOff(await noiseImage("jpeg"), 0.5), "truncated", /truncated/],
-    ["a PNG cut in half", async () => cutOff(await noiseImage("png"), 0.5), "truncated", /truncated/],
-    ["a PNG whose IHDR declares 100000x100000", () => pngDeclaring(100_000, 100_000), "too-many-pixels", /100000x100000/],
-    ["a PNG whose IHDR declares 65536x65536", () => pngDeclaring(65_536, 65_536), "too-many-pixels", /4294967296/],
+    [
+      "a JPEG cut in half",
+      async () => cutOff(await noiseImage("jpeg"), 0.5),
+      "truncated",
+      /truncated/,
+    ],
+    [
+      "a PNG cut in half",
+      async () => cutOff(await noiseImage("png"), 0.5),
+      "truncated",
+      /truncated/,
+    ],
+    [
+      "a PNG whose IHDR declares 100000x100000",
+      () => pngDeclaring(100_000, 100_000),
+      "too-many-pixels",
+      /100000x100000/,
+    ],
+    [
+      "a PNG whose IHDR declares 65536x65536",
+      () => pngDeclaring(65_536, 65_536),
+      "too-many-pixels",
+      /4294967296/,
+    ],
   ];
 
   it.each(cases)("rejects %s", async (_name, make, kind, reason) => {

@@ -70,7 +70,11 @@ export function parseMessageBody(raw: string): ParsedMessage {
     return { ok: false, raw, error: `not JSON: ${(error as Error).message}` };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { ok: false, raw, error: `JSON but not an object (${Array.isArray(value) ? "array" : typeof value})` };
+    return {
+      ok: false,
+      raw,
+      error: `JSON but not an object (${Array.isArray(value) ? "array" : typeof value})`,
+    };
   }
 
   return { ok: true, body: value as Record<string, unknown> };
@@ -127,7 +131,10 @@ function eventTypeOf(status: string | undefined, subject: string | undefined): A
 }
 
 /** Builds the analytics document of one SNS record. */
-export function buildAnalyticsDocument(record: SNSEventRecord, receivedAt: Date): AnalyticsDocument {
+export function buildAnalyticsDocument(
+  record: SNSEventRecord,
+  receivedAt: Date
+): AnalyticsDocument {
   const sns = record.Sns;
   const parsed = parseMessageBody(sns.Message ?? "");
   const body = parsed.ok ? parsed.body : {};
@@ -164,7 +171,9 @@ export function buildAnalyticsDocument(record: SNSEventRecord, receivedAt: Date)
       publishedAt: sns.Timestamp,
     },
     receivedAt: receivedAt.toISOString(),
-    ...(parsed.ok ? { message: parsed.body } : { rawMessage: parsed.raw, parseError: parsed.error }),
+    ...(parsed.ok
+      ? { message: parsed.body }
+      : { rawMessage: parsed.raw, parseError: parsed.error }),
   };
 }
 
@@ -188,8 +197,14 @@ function safeObjectName(messageId: string): string {
  * is not a plain token (SNS sends UUIDs) is replaced by its SHA-256, so it
  * can never add path segments.
  */
-export function analyticsObjectKey(prefix: string, record: SNSEventRecord, receivedAt: Date): string {
+export function analyticsObjectKey(
+  prefix: string,
+  record: SNSEventRecord,
+  receivedAt: Date
+): string {
   const sns = record.Sns;
 
-  return `${prefix}/dt=${partitionDate(sns.Timestamp, receivedAt)}/${safeObjectName(sns.MessageId)}.json`;
+  return `${prefix}/dt=${partitionDate(sns.Timestamp, receivedAt)}/${safeObjectName(
+    sns.MessageId
+  )}.json`;
 }

@@ -22,17 +22,27 @@ export interface AnalyticsSummary {
 }
 
 /** The analytics logger's Lambda handler. */
-export type AnalyticsLoggerHandler = (event: SNSEvent, context?: Context) => Promise<AnalyticsSummary>;
+export type AnalyticsLoggerHandler = (
+  event: SNSEvent,
+  context?: Context
+) => Promise<AnalyticsSummary>;
 
 const LOG_KEYS = ["messageId", "jobId", "key"];
 
-async function storeRecord(record: SNSEventRecord, deps: AnalyticsDeps, receivedAt: Date): Promise<string> {
+async function storeRecord(
+  record: SNSEventRecord,
+  deps: AnalyticsDeps,
+  receivedAt: Date
+): Promise<string> {
   const { config, logger } = deps;
   const document = buildAnalyticsDocument(record, receivedAt);
   const objectKey = analyticsObjectKey(config.analyticsPrefix, record, receivedAt);
   logger.appendKeys({ jobId: document.jobId, key: document.sourceKey });
   if (document.malformed) {
-    logger.warn("malformed message", { reason: document.parseError, note: "stored raw and flagged" });
+    logger.warn("malformed message", {
+      reason: document.parseError,
+      note: "stored raw and flagged",
+    });
   }
 
   await deps.s3.send(
@@ -41,9 +51,13 @@ async function storeRecord(record: SNSEventRecord, deps: AnalyticsDeps, received
       Key: objectKey,
       Body: JSON.stringify(document),
       ContentType: "application/json",
-    }),
+    })
   );
-  logger.info("stored", { analyticsKey: objectKey, eventType: document.eventType, status: document.status });
+  logger.info("stored", {
+    analyticsKey: objectKey,
+    eventType: document.eventType,
+    status: document.status,
+  });
 
   return objectKey;
 }

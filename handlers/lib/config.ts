@@ -1,7 +1,15 @@
 import { ConfigError } from "./errors";
 
 /** Log levels accepted in LOG_LEVEL (the Powertools logger levels). */
-export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
+export const LOG_LEVELS = [
+  "TRACE",
+  "DEBUG",
+  "INFO",
+  "WARN",
+  "ERROR",
+  "CRITICAL",
+  "SILENT",
+] as const;
 
 /** One of LOG_LEVELS. */
 export type LogLevelName = (typeof LOG_LEVELS)[number];
@@ -30,7 +38,7 @@ export interface ProcessorConfig {
 export interface AnalyticsConfig {
   /** ANALYTICS_BUCKET: the private bucket of the data lake. */
   readonly analyticsBucket: string;
-  /** ANALYTICS_PREFIX: key prefix of the documents, without slashes at the ends. Default `image-events`. */
+  /** ANALYTICS_PREFIX: key prefix, no slash at either end. Default `image-events`. */
   readonly analyticsPrefix: string;
   /** LOG_LEVEL. Default INFO. */
   readonly logLevel: LogLevelName;
@@ -44,10 +52,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 function required(env: Environment, name: string, purpose: string): string {
   const value = env[name]?.trim();
   if (!value) {
-    throw new ConfigError(
-      name,
-      `Environment variable ${name} is not set: set it to ${purpose}.`,
-    );
+    throw new ConfigError(name, `Environment variable ${name} is not set: set it to ${purpose}.`);
   }
 
   return value;
@@ -62,7 +67,7 @@ function positiveInteger(env: Environment, name: string, fallback: number): numb
     throw new ConfigError(
       name,
       `Environment variable ${name} is "${raw}": set it to a whole number of at least 1, ` +
-        `or leave it unset for the default ${fallback}.`,
+        `or leave it unset for the default ${fallback}.`
     );
   }
 
@@ -78,14 +83,16 @@ function logLevel(env: Environment): LogLevelName {
   if (!level) {
     throw new ConfigError(
       "LOG_LEVEL",
-      `Environment variable LOG_LEVEL is "${env.LOG_LEVEL}": set it to one of ${LOG_LEVELS.join(", ")}.`,
+      `Environment variable LOG_LEVEL is "${env.LOG_LEVEL}": set it to one of ${LOG_LEVELS.join(
+        ", "
+      )}.`
     );
   }
 
   return level;
 }
 
-/** Reads and checks the image processor's settings; throws ConfigError naming the variable to fix. */
+/** Reads the image processor's settings; throws a ConfigError naming the variable to fix. */
 export function readProcessorConfig(env: Environment): ProcessorConfig {
   return {
     thumbnailsBucket: required(env, "THUMBNAILS_BUCKET", "the name of the thumbnails bucket"),
@@ -99,7 +106,7 @@ export function readProcessorConfig(env: Environment): ProcessorConfig {
   };
 }
 
-/** Reads and checks the analytics logger's settings; throws ConfigError naming the variable to fix. */
+/** Reads the analytics logger's settings; throws a ConfigError naming the variable to fix. */
 export function readAnalyticsConfig(env: Environment): AnalyticsConfig {
   const analyticsBucket = required(env, "ANALYTICS_BUCKET", "the name of the analytics bucket");
   const prefix = (env.ANALYTICS_PREFIX?.trim() || "image-events").replace(/^\/+|\/+$/g, "");
@@ -107,7 +114,7 @@ export function readAnalyticsConfig(env: Environment): AnalyticsConfig {
     throw new ConfigError(
       "ANALYTICS_PREFIX",
       `Environment variable ANALYTICS_PREFIX is "${env.ANALYTICS_PREFIX}": ` +
-        "set it to a key prefix such as image-events, or leave it unset.",
+        "set it to a key prefix such as image-events, or leave it unset."
     );
   }
 

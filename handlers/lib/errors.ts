@@ -39,7 +39,7 @@ export class InputRejectedError extends PipelineError {
   constructor(
     kind: RejectionKind,
     message: string,
-    options: { cause?: unknown; context?: PipelineErrorContext } = {},
+    options: { cause?: unknown; context?: PipelineErrorContext } = {}
   ) {
     super(message, options);
     this.name = "InputRejectedError";
@@ -71,7 +71,7 @@ export class RetryableBatchError extends PipelineError {
     super(
       `${failedRecords.length} of ${total} record(s) hit a retryable error; ` +
         "the invocation fails so that Lambda retries the event",
-      { cause },
+      { cause }
     );
     this.name = "RetryableBatchError";
     this.failedRecords = failedRecords;

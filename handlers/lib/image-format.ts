@@ -11,7 +11,7 @@ export type InputFormat = (typeof ACCEPTED_INPUT_FORMATS)[number];
 
 /** The accepted formats as users know them, for error messages. */
 export const ACCEPTED_FORMATS_TEXT = ACCEPTED_INPUT_FORMATS.map((format) =>
-  format === "heif" ? "avif" : format,
+  format === "heif" ? "avif" : format
 ).join(", ");
 
 /** Thumbnail encodings: PNG when transparency must survive, JPEG otherwise. */
@@ -51,10 +51,16 @@ export function sniffInputFormat(buffer: Uint8Array): InputFormat | undefined {
   if (startsWith(buffer, [0x47, 0x49, 0x46, 0x38])) {
     return "gif";
   }
-  if (startsWith(buffer, [0x52, 0x49, 0x46, 0x46]) && startsWith(buffer, [0x57, 0x45, 0x42, 0x50], 8)) {
+  if (
+    startsWith(buffer, [0x52, 0x49, 0x46, 0x46]) &&
+    startsWith(buffer, [0x57, 0x45, 0x42, 0x50], 8)
+  ) {
     return "webp";
   }
-  if (startsWith(buffer, [0x49, 0x49, 0x2a, 0x00]) || startsWith(buffer, [0x4d, 0x4d, 0x00, 0x2a])) {
+  if (
+    startsWith(buffer, [0x49, 0x49, 0x2a, 0x00]) ||
+    startsWith(buffer, [0x4d, 0x4d, 0x00, 0x2a])
+  ) {
     return "tiff";
   }
   if (startsWith(buffer, [0x66, 0x74, 0x79, 0x70], 4)) {

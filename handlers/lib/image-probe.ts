@@ -35,7 +35,8 @@ export function checkInputSize(bytes: number, maxInputBytes: number): void {
   if (bytes > maxInputBytes) {
     throw new InputRejectedError(
       "too-large",
-      `The upload is ${bytes} bytes, more than the limit of ${maxInputBytes} bytes (MAX_INPUT_BYTES).`,
+      `The upload is ${bytes} bytes, more than the limit of ${maxInputBytes} bytes ` +
+        "(MAX_INPUT_BYTES)."
     );
   }
 }
@@ -61,14 +62,14 @@ export async function probeImage(input: Buffer, limits: InputLimits): Promise<So
     throw new InputRejectedError(
       "unsupported-format",
       `The upload is a ${format ?? "unknown"} file, which is not an accepted image format ` +
-        `(accepted: ${ACCEPTED_FORMATS_TEXT}).`,
+        `(accepted: ${ACCEPTED_FORMATS_TEXT}).`
     );
   }
   if (format === "heif" && metadata.compression !== "av1") {
     throw new InputRejectedError(
       "unsupported-format",
       `The upload is a HEIF image compressed with ${metadata.compression ?? "an unknown codec"}; ` +
-        "of the HEIF family only AVIF is accepted.",
+        "of the HEIF family only AVIF is accepted."
     );
   }
   if (!width || !height) {
@@ -79,7 +80,7 @@ export async function probeImage(input: Buffer, limits: InputLimits): Promise<So
     throw new InputRejectedError(
       "too-many-pixels",
       `The image declares ${width}x${height} = ${pixels} pixels, more than the limit of ` +
-        `${limits.maxInputPixels} pixels (MAX_INPUT_PIXELS).`,
+        `${limits.maxInputPixels} pixels (MAX_INPUT_PIXELS).`
     );
   }
 

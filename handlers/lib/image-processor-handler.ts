@@ -2,7 +2,12 @@ import type { Context, S3Event } from "aws-lambda";
 
 import { describeError } from "./aws-errors";
 import { RetryableBatchError } from "./errors";
-import { type ProcessorDeps, type RecordOutcome, type RecordReport, processUploadRecord } from "./process-upload";
+import {
+  type ProcessorDeps,
+  type RecordOutcome,
+  type RecordReport,
+  processUploadRecord,
+} from "./process-upload";
 
 /** What one invocation did, record by record; Lambda ignores it, tests and local mode read it. */
 export interface ProcessorSummary {
@@ -11,7 +16,10 @@ export interface ProcessorSummary {
 }
 
 /** The image processor's Lambda handler. */
-export type ImageProcessorHandler = (event: S3Event, context?: Context) => Promise<ProcessorSummary>;
+export type ImageProcessorHandler = (
+  event: S3Event,
+  context?: Context
+) => Promise<ProcessorSummary>;
 
 /** Longest a Lambda invocation can run; the lease when no context tells the real deadline. */
 const MAX_INVOCATION_MS = 15 * 60 * 1000;
@@ -22,7 +30,10 @@ const LEASE_MARGIN_MS = 5_000;
 function leaseFor(context: Context | undefined): number {
   const remaining = context?.getRemainingTimeInMillis?.();
 
-  return (typeof remaining === "number" && remaining > 0 ? remaining : MAX_INVOCATION_MS) + LEASE_MARGIN_MS;
+  return (
+    (typeof remaining === "number" && remaining > 0 ? remaining : MAX_INVOCATION_MS) +
+    LEASE_MARGIN_MS
+  );
 }
 
 /**
@@ -42,7 +53,9 @@ export function createImageProcessor(deps: ProcessorDeps): ImageProcessorHandler
     }
     const records = Array.isArray(event?.Records) ? event.Records : [];
     if (records.length === 0) {
-      logger.info("no records", { reason: "the event holds no S3 records (an s3:TestEvent, for instance)" });
+      logger.info("no records", {
+        reason: "the event holds no S3 records (an s3:TestEvent, for instance)",
+      });
 
       return { records: [], counts: {} };
     }
@@ -71,7 +84,9 @@ export function createImageProcessor(deps: ProcessorDeps): ImageProcessorHandler
       logger.warn("retrying the event", {
         counts,
         retryJobIds: ids,
-        reason: "at least one record hit a retryable error; all records were attempted and the invocation now fails so Lambda retries it",
+        reason:
+          "at least one record hit a retryable error; all records were attempted " +
+          "and the invocation now fails so that Lambda retries it",
       });
       throw new RetryableBatchError(ids, records.length);
     }

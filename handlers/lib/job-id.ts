@@ -21,8 +21,8 @@ export function computeJobId(identity: JobIdentity): string {
   const revision = identity.versionId
     ? `v:${identity.versionId}`
     : identity.sequencer
-      ? `s:${identity.sequencer}`
-      : "";
+    ? `s:${identity.sequencer}`
+    : "";
   const digest = createHash("sha256")
     .update(JSON.stringify([identity.bucket, identity.key, revision]))
     .digest("hex");

@@ -102,7 +102,9 @@ export function claimJobInput(tableName: string, claim: JobClaim): UpdateCommand
   const add = `${parts.name("attempts")} ${parts.value(1)}`;
   const condition =
     `attribute_not_exists(${parts.name("jobId")}) OR ` +
-    `(${parts.name("status")} IN (${parts.value(JOB_STATUS.processing)}, ${parts.value(JOB_STATUS.retryPending)}) ` +
+    `(${parts.name("status")} IN (${parts.value(JOB_STATUS.processing)}, ${parts.value(
+      JOB_STATUS.retryPending
+    )}) ` +
     `AND ${parts.name("leaseExpiresAt")} < ${parts.value(claim.now.getTime())})`;
 
   return {
@@ -132,7 +134,7 @@ export function readJobInput(tableName: string, jobId: string): GetCommandInput 
 export function completeJobInput(
   tableName: string,
   attemptId: string,
-  result: JobResult,
+  result: JobResult
 ): UpdateCommandInput {
   const parts = new ExpressionParts();
   const sets = parts.assignments({
@@ -206,5 +208,7 @@ export type RefusalReason = "duplicate" | "in-progress";
 export function refusalReason(item: Readonly<Record<string, unknown>> | undefined): RefusalReason {
   const status = item?.status;
 
-  return status === JOB_STATUS.succeeded || status === JOB_STATUS.failed ? "duplicate" : "in-progress";
+  return status === JOB_STATUS.succeeded || status === JOB_STATUS.failed
+    ? "duplicate"
+    : "in-progress";
 }

@@ -9,10 +9,16 @@ import type { S3EventRecord } from "aws-lambda";
 import { classifyAwsError, describeError } from "./aws-errors";
 import type { ProcessorConfig } from "./config";
 import { InputRejectedError } from "./errors";
-import { probeImage } from "./image-probe";
+import { checkInputSize, probeImage } from "./image-probe";
 import { computeJobId } from "./job-id";
 import { buildJobMessage, publishJobMessageInput } from "./job-message";
-import { claimJobInput, completeJobInput, readJobInput, refusalReason, releaseJobInput } from "./job-record";
+import {
+  claimJobInput,
+  completeJobInput,
+  readJobInput,
+  refusalReason,
+  releaseJobInput,
+} from "./job-record";
 import type { JobResult } from "./job-result";
 import { readObject } from "./read-object";
 import { decodeS3EventKey, isFolderMarker } from "./s3-key";
@@ -94,12 +100,15 @@ const LOG_KEYS = ["jobId", "key", "bucket"];
 export async function processUploadRecord(
   record: S3EventRecord,
   deps: ProcessorDeps,
-  leaseMs: number,
+  leaseMs: number
 ): Promise<RecordReport> {
   const { logger } = deps;
   const ref = readSourceObjectRef(record);
   if (!ref) {
-    logger.error("skipped", { reason: "the record names no bucket or no object key", eventName: record?.eventName });
+    logger.error("skipped", {
+      reason: "the record names no bucket or no object key",
+      eventName: record?.eventName,
+    });
 
     return { outcome: "skipped" };
   }
@@ -123,7 +132,9 @@ export async function processUploadRecord(
     logger.error("skipped", {
       bucket: ref.bucket,
       key,
-      reason: "the event comes from the thumbnails bucket; processing it would loop (check the bucket notification)",
+      reason:
+        "the event comes from the thumbnails bucket; processing it would loop " +
+        "(check the bucket notification)",
     });
 
     return { outcome: "skipped", key };
@@ -132,7 +143,12 @@ export async function processUploadRecord(
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const job: Job = {
-    jobId: computeJobId({ bucket: ref.bucket, key, versionId: ref.versionId, sequencer: ref.sequencer }),
+    jobId: computeJobId({
+      bucket: ref.bucket,
+      key,
+      versionId: ref.versionId,
+      sequencer: ref.sequencer,
+    }),
     ref,
     key,
     keyError,
@@ -151,7 +167,11 @@ export async function processUploadRecord(
 
 async function runJob(job: Job, deps: ProcessorDeps, now: () => Date): Promise<RecordReport> {
   const { config, logger } = deps;
-  const report = (outcome: RecordOutcome): RecordReport => ({ outcome, jobId: job.jobId, key: job.key });
+  const report = (outcome: RecordOutcome): RecordReport => ({
+    outcome,
+    jobId: job.jobId,
+    key: job.key,
+  });
   logger.info("received", {
     eventName: job.ref.eventName,
     eventTime: job.ref.eventTime,
@@ -177,12 +197,16 @@ async function runJob(job: Job, deps: ProcessorDeps, now: () => Date): Promise<R
 
     step = "publish";
     const message = buildJobMessage(result);
-    const published = await deps.sns.send(new PublishCommand(publishJobMessageInput(config.eventsTopicArn, message)));
+    const published = await deps.sns.send(
+      new PublishCommand(publishJobMessageInput(config.eventsTopicArn, message))
+    );
     logger.info("published", { status: result.status, messageId: published.MessageId });
 
     step = "record";
     try {
-      await deps.dynamo.send(new UpdateCommand(completeJobInput(config.jobsTable, job.attemptId, result)));
+      await deps.dynamo.send(
+        new UpdateCommand(completeJobInput(config.jobsTable, job.attemptId, result))
+      );
     } catch (error) {
       if (classifyAwsError(error) !== "conditional-check") {
         throw error;
@@ -204,7 +228,10 @@ async function runJob(job: Job, deps: ProcessorDeps, now: () => Date): Promise<R
 }
 
 /** Claims the job; returns why not when another delivery already has it. */
-async function claimJob(job: Job, deps: ProcessorDeps): Promise<"duplicate" | "in-progress" | undefined> {
+async function claimJob(
+  job: Job,
+  deps: ProcessorDeps
+): Promise<"duplicate" | "in-progress" | undefined> {
   const { config, logger } = deps;
   const claim = claimJobInput(config.jobsTable, {
     jobId: job.jobId,
@@ -228,7 +255,9 @@ async function claimJob(job: Job, deps: ProcessorDeps): Promise<"duplicate" | "i
     }
   }
 
-  const existing = await deps.dynamo.send(new GetCommand(readJobInput(config.jobsTable, job.jobId)));
+  const existing = await deps.dynamo.send(
+    new GetCommand(readJobInput(config.jobsTable, job.jobId))
+  );
   const reason = refusalReason(existing.Item);
   if (reason === "duplicate") {
     logger.info("duplicate", {
@@ -252,7 +281,7 @@ async function makeResult(
   job: Job,
   deps: ProcessorDeps,
   now: () => Date,
-  enter: (step: Step) => void,
+  enter: (step: Step) => void
 ): Promise<JobResult> {
   const { config, logger } = deps;
   const base = {
@@ -264,7 +293,10 @@ async function makeResult(
   const finish = () => {
     const finishedAt = now();
 
-    return { finishedAt: finishedAt.toISOString(), durationMs: finishedAt.getTime() - job.startedAt.getTime() };
+    return {
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - job.startedAt.getTime(),
+    };
   };
   let sourceBytes = job.ref.size;
 
@@ -272,11 +304,10 @@ async function makeResult(
     if (job.keyError) {
       throw job.keyError;
     }
-    if (job.ref.size !== undefined && job.ref.size > config.maxInputBytes) {
-      throw new InputRejectedError(
-        "too-large",
-        `The upload is ${job.ref.size} bytes, more than the limit of ${config.maxInputBytes} bytes (MAX_INPUT_BYTES).`,
-      );
+    // The event's size refuses an oversized upload without downloading it; an empty upload
+    // is decided from the object itself.
+    if (job.ref.size !== undefined && job.ref.size > 0) {
+      checkInputSize(job.ref.size, config.maxInputBytes);
     }
 
     const downloadStarted = Date.now();
@@ -311,7 +342,7 @@ async function makeResult(
         Body: thumbnail.data,
         ContentType: thumbnail.contentType,
         CacheControl: THUMBNAIL_CACHE_CONTROL,
-      }),
+      })
     );
     logger.info("stored", { thumbnailBucket: config.thumbnailsBucket, thumbnailKey: job.key });
 
@@ -322,8 +353,18 @@ async function makeResult(
       thumbnailBucket: config.thumbnailsBucket,
       thumbnailKey: job.key,
       thumbnailContentType: thumbnail.contentType,
-      source: { width: source.displayWidth, height: source.displayHeight, bytes: source.bytes, format: source.format },
-      thumbnail: { width: thumbnail.width, height: thumbnail.height, bytes: thumbnail.bytes, format: thumbnail.format },
+      source: {
+        width: source.displayWidth,
+        height: source.displayHeight,
+        bytes: source.bytes,
+        format: source.format,
+      },
+      thumbnail: {
+        width: thumbnail.width,
+        height: thumbnail.height,
+        bytes: thumbnail.bytes,
+        format: thumbnail.format,
+      },
       ...finish(),
     };
   } catch (error) {
@@ -349,7 +390,7 @@ async function giveBack(
   now: () => Date,
   step: Step,
   claimed: boolean,
-  error: unknown,
+  error: unknown
 ): Promise<void> {
   const { config, logger } = deps;
   const errorKind = classifyAwsError(error) === "transient" ? "transient" : "unexpected";
@@ -368,13 +409,16 @@ async function giveBack(
           errorReason: describeError(error),
           errorStep: step,
           now: now(),
-        }),
-      ),
+        })
+      )
     );
   } catch (releaseError) {
-    logger.warn("could not release the claim; a retry can take the job over once the lease runs out", {
-      leaseExpiresAt: new Date(job.leaseExpiresAt).toISOString(),
-      releaseError: describeError(releaseError),
-    });
+    logger.warn(
+      "could not release the claim; a retry can take the job over once the lease runs out",
+      {
+        leaseExpiresAt: new Date(job.leaseExpiresAt).toISOString(),
+        releaseError: describeError(releaseError),
+      }
+    );
   }
 }

@@ -22,14 +22,19 @@ export async function readObject(s3: S3Client, request: ObjectRequest): Promise<
   let response;
   try {
     response = await s3.send(
-      new GetObjectCommand({ Bucket: request.bucket, Key: request.key, VersionId: request.versionId }),
+      new GetObjectCommand({
+        Bucket: request.bucket,
+        Key: request.key,
+        VersionId: request.versionId,
+      })
     );
   } catch (error) {
     if (classifyAwsError(error) === "not-found") {
       throw new InputRejectedError(
         "source-missing",
-        `The uploaded object s3://${request.bucket}/${request.key} no longer exists; it was deleted before it could be processed.`,
-        { cause: error },
+        `The uploaded object s3://${request.bucket}/${request.key} no longer exists; ` +
+          "it was deleted before it could be processed.",
+        { cause: error }
       );
     }
     throw error;

@@ -18,7 +18,7 @@ export function decodeS3EventKey(rawKey: string): string {
       "invalid-key",
       `The object key in the event is not valid URL encoding (${JSON.stringify(rawKey)}): ` +
         "S3 sends keys percent-encoded as UTF-8, so the object cannot be located.",
-      { cause: error },
+      { cause: error }
     );
   }
 }

@@ -29,7 +29,7 @@ export function classifySharpError(error: unknown, input: Uint8Array): InputReje
     return new InputRejectedError(
       "too-many-pixels",
       `The image declares more pixels than the decoder accepts (${detail}).`,
-      options,
+      options
     );
   }
   if (input.length === 0 || /buffer is empty/i.test(detail)) {
@@ -38,21 +38,25 @@ export function classifySharpError(error: unknown, input: Uint8Array): InputReje
   if (/unsupported image format|no decoding plugin|not a known/i.test(detail) && !sniffed) {
     return new InputRejectedError(
       "unsupported-format",
-      `The upload is not an image in a recognised format (${detail}); accepted formats: ${ACCEPTED_FORMATS_TEXT}.`,
-      options,
+      `The upload is not an image in a recognised format (${detail}); ` +
+        `accepted formats: ${ACCEPTED_FORMATS_TEXT}.`,
+      options
     );
   }
-  if (truncatedBytes || /premature end|unexpected end|end of file|truncat|out of data/i.test(detail)) {
+  if (
+    truncatedBytes ||
+    /premature end|unexpected end|end of file|truncat|out of data/i.test(detail)
+  ) {
     return new InputRejectedError(
       "truncated",
       `The image is truncated or corrupt: the ${sniffed ?? "image"} data ends early (${detail}).`,
-      options,
+      options
     );
   }
 
   return new InputRejectedError(
     "corrupt",
     `The image is corrupt or truncated and cannot be decoded (${detail}).`,
-    options,
+    options
   );
 }

@@ -1,7 +1,11 @@
 import sharp, { type OutputInfo } from "sharp";
 
 import { InputRejectedError } from "./errors";
-import { THUMBNAIL_CONTENT_TYPES, type ThumbnailFormat, chooseThumbnailFormat } from "./image-format";
+import {
+  THUMBNAIL_CONTENT_TYPES,
+  type ThumbnailFormat,
+  chooseThumbnailFormat,
+} from "./image-format";
 import type { SourceImage } from "./image-probe";
 import { classifySharpError } from "./sharp-errors";
 
@@ -41,7 +45,7 @@ const JPEG_QUALITY = 80;
 export async function makeThumbnail(
   input: Buffer,
   source: SourceImage,
-  options: ThumbnailOptions,
+  options: ThumbnailOptions
 ): Promise<Thumbnail> {
   const format = chooseThumbnailFormat(source.hasAlpha);
   const pipeline = sharp(input, { limitInputPixels: options.maxInputPixels, pages: 1, page: 0 })

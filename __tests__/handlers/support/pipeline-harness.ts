@@ -1,11 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
-} from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   GetObjectCommand,
   type GetObjectCommandInput,
@@ -58,7 +54,7 @@ export async function startDynamo(): Promise<DynamoEmulator> {
   };
 }
 
-/** Creates a jobs table with a unique name, shaped as the stack creates it (hash key jobId, string). */
+/** Creates a uniquely named jobs table shaped like the stack's: hash key jobId (string). */
 export async function createJobsTable(client: DynamoDBClient): Promise<string> {
   const tableName = `jobs-${randomUUID()}`;
   await client.send(
@@ -67,7 +63,7 @@ export async function createJobsTable(client: DynamoDBClient): Promise<string> {
       AttributeDefinitions: [{ AttributeName: "jobId", AttributeType: "S" }],
       KeySchema: [{ AttributeName: "jobId", KeyType: "HASH" }],
       BillingMode: "PAY_PER_REQUEST",
-    }),
+    })
   );
 
   return tableName;
@@ -100,7 +96,7 @@ interface Fault {
 /** Overrides of the processor's environment. */
 export type EnvOverrides = Readonly<Record<string, string>>;
 
-/** The two handlers wired to dynalite (jobs table) and mocked S3 and SNS that keep what they are sent. */
+/** Both handlers wired to dynalite (jobs table) and to mocked S3 and SNS that keep what they get. */
 export class PipelineHarness {
   readonly logs = new LogCapture();
   /** Objects by `bucket/key`. */
@@ -117,7 +113,7 @@ export class PipelineHarness {
   private constructor(
     readonly tableName: string,
     private readonly realDocs: DynamoDBDocumentClient,
-    processorEnv: EnvOverrides,
+    processorEnv: EnvOverrides
   ) {
     const s3 = new S3Client({ region: "ap-south-1" });
     const sns = new SNSClient({ region: "ap-south-1" });
@@ -150,10 +146,17 @@ export class PipelineHarness {
   }
 
   /** Builds a harness on a fresh table of the emulator and starts capturing logs. */
-  static async create(emulator: DynamoEmulator, processorEnv: EnvOverrides = {}): Promise<PipelineHarness> {
+  static async create(
+    emulator: DynamoEmulator,
+    processorEnv: EnvOverrides = {}
+  ): Promise<PipelineHarness> {
     const client = emulatorClient(emulator.endpoint);
     const tableName = await createJobsTable(client);
-    const harness = new PipelineHarness(tableName, DynamoDBDocumentClient.from(client), processorEnv);
+    const harness = new PipelineHarness(
+      tableName,
+      DynamoDBDocumentClient.from(client),
+      processorEnv
+    );
     harness.logs.start();
 
     return harness;
@@ -185,7 +188,9 @@ export class PipelineHarness {
 
   /** Objects of one bucket, by key. */
   keysIn(bucket: string): string[] {
-    return [...this.objects.keys()].filter((id) => id.startsWith(`${bucket}/`)).map((id) => id.slice(bucket.length + 1));
+    return [...this.objects.keys()]
+      .filter((id) => id.startsWith(`${bucket}/`))
+      .map((id) => id.slice(bucket.length + 1));
   }
 
   /** Makes the next `times` calls of a kind fail with `error`. */
@@ -195,7 +200,9 @@ export class PipelineHarness {
 
   /** The job item, read straight from the table. */
   async job(jobId: string): Promise<Record<string, unknown> | undefined> {
-    const result = await this.realDocs.send(new GetCommand({ TableName: this.tableName, Key: { jobId }, ConsistentRead: true }));
+    const result = await this.realDocs.send(
+      new GetCommand({ TableName: this.tableName, Key: { jobId }, ConsistentRead: true })
+    );
 
     return result.Item;
   }
@@ -207,40 +214,47 @@ export class PipelineHarness {
 
   /** The parsed bodies of the published messages. */
   messages(): Record<string, unknown>[] {
-    return this.published.map((entry) => JSON.parse(entry.input.Message ?? "") as Record<string, unknown>);
+    return this.published.map(
+      (entry) => JSON.parse(entry.input.Message ?? "") as Record<string, unknown>
+    );
   }
 
   /** An SNS event delivering the published messages, as SNS would invoke the analytics logger. */
   snsEventOfPublished(): SNSEvent {
     return {
-      Records: this.published.map(({ input, messageId, timestamp }): SNSEventRecord => ({
-        EventSource: "aws:sns",
-        EventVersion: "1.0",
-        EventSubscriptionArn: `${TOPIC_ARN}:subscription`,
-        Sns: {
-          Type: "Notification",
-          MessageId: messageId,
-          TopicArn: input.TopicArn ?? "",
-          Subject: input.Subject ?? "",
-          Message: input.Message ?? "",
-          Timestamp: timestamp,
-          SignatureVersion: "1",
-          Signature: "EXAMPLE",
-          SigningCertUrl: "https://example.invalid/cert.pem",
-          UnsubscribeUrl: "https://example.invalid/unsubscribe",
-          MessageAttributes: Object.fromEntries(
-            Object.entries(input.MessageAttributes ?? {}).map(([name, value]) => [
-              name,
-              { Type: value.DataType ?? "String", Value: value.StringValue ?? "" },
-            ]),
-          ),
-        },
-      })),
+      Records: this.published.map(
+        ({ input, messageId, timestamp }): SNSEventRecord => ({
+          EventSource: "aws:sns",
+          EventVersion: "1.0",
+          EventSubscriptionArn: `${TOPIC_ARN}:subscription`,
+          Sns: {
+            Type: "Notification",
+            MessageId: messageId,
+            TopicArn: input.TopicArn ?? "",
+            Subject: input.Subject ?? "",
+            Message: input.Message ?? "",
+            Timestamp: timestamp,
+            SignatureVersion: "1",
+            Signature: "EXAMPLE",
+            SigningCertUrl: "https://example.invalid/cert.pem",
+            UnsubscribeUrl: "https://example.invalid/unsubscribe",
+            MessageAttributes: Object.fromEntries(
+              Object.entries(input.MessageAttributes ?? {}).map(([name, value]) => [
+                name,
+                { Type: value.DataType ?? "String", Value: value.StringValue ?? "" },
+              ])
+            ),
+          },
+        })
+      ),
     };
   }
 
   private takeFault(target: FaultTarget, input: Record<string, unknown>): Error | undefined {
-    const fault = this.faults.find((candidate) => candidate.target === target && candidate.remaining > 0 && (candidate.when?.(input) ?? true));
+    const fault = this.faults.find(
+      (candidate) =>
+        candidate.target === target && candidate.remaining > 0 && (candidate.when?.(input) ?? true)
+    );
     if (!fault) {
       return undefined;
     }
@@ -276,7 +290,10 @@ export class PipelineHarness {
       if (fault) {
         throw fault;
       }
-      const body = typeof input.Body === "string" ? Buffer.from(input.Body) : Buffer.from(input.Body as Uint8Array);
+      const body =
+        typeof input.Body === "string"
+          ? Buffer.from(input.Body)
+          : Buffer.from(input.Body as Uint8Array);
       this.objects.set(`${input.Bucket}/${input.Key}`, { body, contentType: input.ContentType });
 
       return { ETag: '"etag"' };
@@ -327,7 +344,8 @@ export function lambdaContext(remainingMs = 30_000): Context {
     callbackWaitsForEmptyEventLoop: false,
     functionName: "activity4-image-pipeline-dev-image-processor",
     functionVersion: "$LATEST",
-    invokedFunctionArn: "arn:aws:lambda:ap-south-1:111122223333:function:activity4-image-pipeline-dev-image-processor",
+    invokedFunctionArn:
+      "arn:aws:lambda:ap-south-1:111122223333:function:activity4-image-pipeline-dev-image-processor",
     memoryLimitInMB: "1024",
     awsRequestId: randomUUID(),
     logGroupName: "/aws/lambda/activity4-image-pipeline-dev-image-processor",
@@ -340,7 +358,10 @@ export function lambdaContext(remainingMs = 30_000): Context {
 }
 
 /** One S3 ObjectCreated record for an already encoded key. */
-export function s3Record(encodedKey: string, options: { size?: number; sequencer?: string; bucket?: string; versionId?: string } = {}): S3EventRecord {
+export function s3Record(
+  encodedKey: string,
+  options: { size?: number; sequencer?: string; bucket?: string; versionId?: string } = {}
+): S3EventRecord {
   return {
     eventVersion: "2.1",
     eventSource: "aws:s3",

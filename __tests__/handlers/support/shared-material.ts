@@ -19,7 +19,7 @@ export function sharedFixturesAvailable(): boolean {
   if (!present) {
     console.warn(
       `Skipping tests on the shared image corpus: ${SHARED_FIXTURES_DIR} is missing ` +
-        "(check out the shared material next to the repository to run them).",
+        "(check out the shared material next to the repository to run them)."
     );
   }
 
@@ -32,7 +32,7 @@ export function sharedBugsAvailable(): boolean {
   if (!present) {
     console.warn(
       `Skipping tests on the shared bug-case files: ${SHARED_BUGS_DIR} is missing; ` +
-        "the copies under __tests__/fixtures/events still run.",
+        "the copies under __tests__/fixtures/events still run."
     );
   }
 

@@ -45,7 +45,7 @@ function displayPosition(
   sx: number,
   sy: number,
   displayWidth: number,
-  displayHeight: number,
+  displayHeight: number
 ): [number, number] {
   switch (orientation) {
     case 1:
@@ -69,7 +69,7 @@ function displayPosition(
   }
 }
 
-/** The pixels a camera would store so that `upright` displays correctly under the given orientation. */
+/** The pixels a camera stores so that `upright` displays correctly under the orientation. */
 export function storedForOrientation(upright: RawImage, orientation: number): RawImage {
   const swaps = orientation >= 5;
   const width = swaps ? upright.height : upright.width;
@@ -88,7 +88,9 @@ export function storedForOrientation(upright: RawImage, orientation: number): Ra
 }
 
 function fromRaw(image: RawImage): Sharp {
-  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
+  return sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  });
 }
 
 /** A JPEG of the raw pixels carrying the given EXIF orientation tag. */
@@ -107,7 +109,9 @@ export async function alphaPng(): Promise<Buffer> {
 
 /** A 160x120 CMYK JPEG of a mostly red picture. */
 export async function cmykJpeg(): Promise<Buffer> {
-  return sharp({ create: { width: 160, height: 120, channels: 3, background: { r: 220, g: 30, b: 30 } } })
+  return sharp({
+    create: { width: 160, height: 120, channels: 3, background: { r: 220, g: 30, b: 30 } },
+  })
     .toColourspace("cmyk")
     .jpeg({ quality: 90 })
     .toBuffer();
@@ -150,7 +154,13 @@ export async function animatedGif(): Promise<Buffer> {
 /** A 400x300 noise image encoded in the given format (noise defeats compression). */
 export async function noiseImage(format: "jpeg" | "png"): Promise<Buffer> {
   return sharp({
-    create: { width: 400, height: 300, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 50 } },
+    create: {
+      width: 400,
+      height: 300,
+      channels: 3,
+      background: "#808080",
+      noise: { type: "gaussian", mean: 128, sigma: 50 },
+    },
   })
     .toFormat(format)
     .toBuffer();
@@ -186,7 +196,9 @@ function crc32(bytes: Uint8Array): number {
  */
 export async function pngDeclaring(width: number, height: number): Promise<Buffer> {
   const png = Buffer.from(
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: "#336699" } }).png().toBuffer(),
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: "#336699" } })
+      .png()
+      .toBuffer()
   );
   // Signature (8) + IHDR length (4) + "IHDR" (4), then width and height.
   png.writeUInt32BE(width, 16);
@@ -211,7 +223,7 @@ export async function jpegWithGps(): Promise<Buffer> {
     .withXmp(
       '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
         '<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="12,58.5N"/>' +
-        "</rdf:RDF></x:xmpmeta>",
+        "</rdf:RDF></x:xmpmeta>"
     )
     .jpeg()
     .toBuffer();
