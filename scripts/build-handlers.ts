@@ -15,14 +15,18 @@ const ROOT = join(__dirname, "..");
 
 runCli(async () => {
   const flags = parseFlags(process.argv.slice(2), { arch: "value" });
-  const arch = flags.arch === undefined ? loadConfig(process.env).architecture : parseArchitecture("--arch", flags.arch);
+  const arch =
+    flags.arch === undefined
+      ? loadConfig(process.env).architecture
+      : parseArchitecture("--arch", flags.arch);
 
   const built = await buildHandlers({ projectRoot: ROOT, arch });
   for (const fn of built) {
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
     process.stdout.write(
-      `${relative(process.cwd(), fn.dir)}: index.js ${kib(fn.jsBytes)}, folder ${kib(fn.totalBytes)}, ` +
-        `tree ${fn.treeHash.slice(0, 16)}\n`,
+      `${relative(process.cwd(), fn.dir)}: index.js ${kib(fn.jsBytes)}, folder ${kib(
+        fn.totalBytes
+      )}, ` + `tree ${fn.treeHash.slice(0, 16)}\n`
     );
   }
 }, [StackError, UsageError, SharpPackagesError]);

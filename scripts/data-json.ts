@@ -40,17 +40,23 @@ runCli(() => {
   renameSync(staging, out);
 
   for (const [name, value] of Object.entries(data)) {
-    const shown = SECRET_OUTPUTS.includes(name as never) ? (value === "" ? "(empty)" : "(hidden)") : value;
+    const shown = SECRET_OUTPUTS.includes(name as never)
+      ? value === ""
+        ? "(empty)"
+        : "(hidden)"
+      : value;
     process.stdout.write(`${name}: ${shown}\n`);
   }
-  const shownPath = relative(process.cwd(), out).startsWith("..") ? out : relative(process.cwd(), out);
+  const shownPath = relative(process.cwd(), out).startsWith("..")
+    ? out
+    : relative(process.cwd(), out);
   process.stdout.write(`wrote ${shownPath} from ${source} outputs of ${stackName}\n`);
   if (data.instructor_secret_access_key === "") {
     process.stderr.write("note: the instructor user is off, so the instructor fields are empty\n");
   } else {
     process.stderr.write(
       `warning: ${out} now holds the instructor's secret access key (mode 0600); ` +
-        "share it only with the instructor and do not commit it\n",
+        "share it only with the instructor and do not commit it\n"
     );
   }
 }, [StackError, UsageError, DataJsonError]);
@@ -64,12 +70,18 @@ function readOutputsFile(file: string): string {
 function terraformOutput(stackName: string): string {
   const stackDir = join(ROOT, "cdktf.out", "stacks", stackName);
   if (!existsSync(stackDir)) {
-    throw new DataJsonError(`${stackDir} does not exist; synthesize and deploy the stack first, or pass --from <outputs.json>`);
+    throw new DataJsonError(
+      `${stackDir} does not exist; synthesize and deploy the stack first, or pass --from <outputs.json>`
+    );
   }
   const result = spawnSync("terraform", ["output", "-json"], {
     cwd: stackDir,
     encoding: "utf8",
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: join(ROOT, "terraform.rc") },
+    env: {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      TF_CLI_CONFIG_FILE: join(ROOT, "terraform.rc"),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   if (result.error !== undefined || result.status !== 0) {

@@ -27,8 +27,12 @@ runCli(() => {
   const outdir = join(ROOT, "cdktf.out");
 
   if (flags.cli === "true") {
-    const result = spawnSync("npx", ["cdktf", "synth", "--output", outdir], { cwd: ROOT, stdio: "inherit" });
-    if (result.status !== 0) throw new UsageError(`cdktf synth failed (exit ${result.status ?? result.signal})`);
+    const result = spawnSync("npx", ["cdktf", "synth", "--output", outdir], {
+      cwd: ROOT,
+      stdio: "inherit",
+    });
+    if (result.status !== 0)
+      throw new UsageError(`cdktf synth failed (exit ${result.status ?? result.signal})`);
   } else {
     buildApp(config, { outdir }).app.synth();
   }

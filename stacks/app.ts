@@ -13,7 +13,10 @@ export interface BuildAppOptions {
  * traces are left out of the metadata: they cost time and would put absolute
  * paths of this machine into the Terraform JSON.
  */
-export function buildApp(config: PipelineConfig, options: BuildAppOptions = {}): { app: App; stack: PipelineStack } {
+export function buildApp(
+  config: PipelineConfig,
+  options: BuildAppOptions = {}
+): { app: App; stack: PipelineStack } {
   const app = new App({ outdir: options.outdir, stackTraces: false });
   const stack = new PipelineStack(app, config);
 

@@ -6,12 +6,5 @@
  * `@cdktf/provider-*` deep imports in `stacks/constructs/` (same paths, new
  * scope), nothing else.
  */
-export {
-  App,
-  Fn,
-  LocalBackend,
-  S3Backend,
-  TerraformOutput,
-  TerraformStack,
-} from "cdktf";
+export { App, Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 export type { ITerraformDependable } from "cdktf";

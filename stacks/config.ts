@@ -114,8 +114,8 @@ export type StateBackendConfig =
 
 /** CloudWatch Logs accepts only these retention periods (0, never expire, is left out). */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-  2922, 3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;
 
 const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"];
@@ -138,7 +138,7 @@ export const LOCAL_STAGE = "local";
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
-  hostArch: string = process.arch,
+  hostArch: string = process.arch
 ): PipelineConfig {
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
@@ -158,7 +158,7 @@ export function loadConfig(
     throw new ConfigError(
       setting,
       `stack name "${stackName}" must be 1-39 characters of a-z, 0-9 and inner '-' ` +
-        "(it prefixes S3 bucket names, which are lower case and at most 63 long)",
+        "(it prefixes S3 bucket names, which are lower case and at most 63 long)"
     );
   }
 
@@ -169,30 +169,36 @@ export function loadConfig(
   }
 
   const archValue = read("LAMBDA_ARCH");
-  const architecture = archValue === undefined
-    ? isLocal
-      ? hostLambdaArchitecture(hostArch)
-      : "arm64"
-    : parseArchitecture("LAMBDA_ARCH", archValue);
+  const architecture =
+    archValue === undefined
+      ? isLocal
+        ? hostLambdaArchitecture(hostArch)
+        : "arm64"
+      : parseArchitecture("LAMBDA_ARCH", archValue);
 
   const logRetentionDays = readInt(read, "LOG_RETENTION_DAYS", 14, 1, 3653);
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
     throw new ConfigError(
       "LOG_RETENTION_DAYS",
-      `${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`,
+      `${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(
+        ", "
+      )}`
     );
   }
 
   const logLevel = (read("PIPELINE_LOG_LEVEL") ?? "INFO").toUpperCase();
   if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError("PIPELINE_LOG_LEVEL", `"${logLevel}" must be one of ${LOG_LEVELS.join(", ")}`);
+    throw new ConfigError(
+      "PIPELINE_LOG_LEVEL",
+      `"${logLevel}" must be one of ${LOG_LEVELS.join(", ")}`
+    );
   }
 
   const analyticsPrefix = read("ANALYTICS_PREFIX") ?? "image-events";
   if (!PREFIX_PATTERN.test(analyticsPrefix)) {
     throw new ConfigError(
       "ANALYTICS_PREFIX",
-      `"${analyticsPrefix}" must be S3-safe key segments separated by '/', without a leading or trailing '/'`,
+      `"${analyticsPrefix}" must be S3-safe key segments separated by '/', without a leading or trailing '/'`
     );
   }
   const transitionDays = readInt(read, "ANALYTICS_TRANSITION_DAYS", 30, 30, 36500);
@@ -200,7 +206,7 @@ export function loadConfig(
   if (expirationDays <= transitionDays) {
     throw new ConfigError(
       "ANALYTICS_EXPIRATION_DAYS",
-      `${expirationDays} must be greater than ANALYTICS_TRANSITION_DAYS (${transitionDays})`,
+      `${expirationDays} must be greater than ANALYTICS_TRANSITION_DAYS (${transitionDays})`
     );
   }
 
@@ -236,7 +242,7 @@ export function hostLambdaArchitecture(hostArch: string = process.arch): LambdaA
   if (hostArch === "arm64") return "arm64";
   throw new ConfigError(
     "LAMBDA_ARCH",
-    `this host's CPU "${hostArch}" has no Lambda equivalent; set LAMBDA_ARCH to arm64 or x86_64`,
+    `this host's CPU "${hostArch}" has no Lambda equivalent; set LAMBDA_ARCH to arm64 or x86_64`
   );
 }
 
@@ -281,7 +287,12 @@ function readSwitch(read: Reader, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `"${raw}" must be one of on, off, true, false, 1, 0, yes, no`);
 }
 
-function readSizing(read: Reader, prefix: string, memoryMb: number, timeoutSeconds: number): FunctionSizing {
+function readSizing(
+  read: Reader,
+  prefix: string,
+  memoryMb: number,
+  timeoutSeconds: number
+): FunctionSizing {
   return {
     memoryMb: readInt(read, `${prefix}_MEMORY_MB`, memoryMb, 128, 10240),
     timeoutSeconds: readInt(read, `${prefix}_TIMEOUT_SECONDS`, timeoutSeconds, 1, 900),
@@ -294,7 +305,10 @@ function readStateBackend(read: Reader, stackName: string, region: string): Stat
   if (bucket === undefined) {
     for (const name of ["TF_STATE_KEY", "TF_STATE_REGION"]) {
       if (read(name) !== undefined) {
-        throw new ConfigError(name, "is set but TF_STATE_BUCKET is not; set TF_STATE_BUCKET to use the S3 backend");
+        throw new ConfigError(
+          name,
+          "is set but TF_STATE_BUCKET is not; set TF_STATE_BUCKET to use the S3 backend"
+        );
       }
     }
 
@@ -305,7 +319,10 @@ function readStateBackend(read: Reader, stackName: string, region: string): Stat
   }
   const stateRegion = read("TF_STATE_REGION") ?? region;
   if (!REGION_PATTERN.test(stateRegion)) {
-    throw new ConfigError("TF_STATE_REGION", `"${stateRegion}" is not an AWS region name like ap-south-1`);
+    throw new ConfigError(
+      "TF_STATE_REGION",
+      `"${stateRegion}" is not an AWS region name like ap-south-1`
+    );
   }
   const key = read("TF_STATE_KEY") ?? `${stackName}/terraform.tfstate`;
   if (key.startsWith("/") || key.endsWith("/")) {

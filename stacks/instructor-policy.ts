@@ -55,7 +55,7 @@ const PLACEHOLDER = /\$\{([^}]*)\}/g;
  */
 export function renderInstructorPolicy(
   values: Readonly<Record<InstructorPolicyPlaceholder, string>>,
-  file: string = INSTRUCTOR_POLICY_FILE,
+  file: string = INSTRUCTOR_POLICY_FILE
 ): string {
   let template: unknown;
   try {
@@ -75,7 +75,9 @@ export function renderInstructorPolicy(
         if (name.includes(":")) return `$\${${name}}`;
         if (!(INSTRUCTOR_POLICY_PLACEHOLDERS as readonly string[]).includes(name)) {
           throw new PolicyTemplateError(
-            `${file}: unknown placeholder \${${name}}; use one of ${INSTRUCTOR_POLICY_PLACEHOLDERS.join(", ")}`,
+            `${file}: unknown placeholder \${${name}}; use one of ${INSTRUCTOR_POLICY_PLACEHOLDERS.join(
+              ", "
+            )}`
           );
         }
 
@@ -84,7 +86,9 @@ export function renderInstructorPolicy(
     }
     if (Array.isArray(node)) return node.map(substitute);
     if (node !== null && typeof node === "object") {
-      return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, substitute(value)]));
+      return Object.fromEntries(
+        Object.entries(node).map(([key, value]) => [key, substitute(value)])
+      );
     }
 
     return node;
@@ -95,8 +99,13 @@ export function renderInstructorPolicy(
 
 function checkReadOnly(template: unknown, file: string): void {
   const statements = (template as { Statement?: unknown } | null)?.Statement;
-  if ((template as { Version?: unknown } | null)?.Version !== "2012-10-17" || !Array.isArray(statements)) {
-    throw new PolicyTemplateError(`${file}: expected an IAM policy with Version "2012-10-17" and a Statement list`);
+  if (
+    (template as { Version?: unknown } | null)?.Version !== "2012-10-17" ||
+    !Array.isArray(statements)
+  ) {
+    throw new PolicyTemplateError(
+      `${file}: expected an IAM policy with Version "2012-10-17" and a Statement list`
+    );
   }
   for (const [index, statement] of statements.entries()) {
     const { Effect, Action } = statement as { Effect?: unknown; Action?: unknown };
@@ -106,7 +115,7 @@ function checkReadOnly(template: unknown, file: string): void {
       if (typeof action !== "string" || !READ_ONLY_ACTION.test(action)) {
         throw new PolicyTemplateError(
           `${file}: statement ${index} allows "${String(action)}"; the instructor may only use ` +
-            "explicit Get*, List*, Describe*, Scan, Query and Filter* actions",
+            "explicit Get*, List*, Describe*, Scan, Query and Filter* actions"
         );
       }
     }

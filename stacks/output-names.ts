@@ -30,9 +30,11 @@ export const INSTRUCTOR_OUTPUTS: readonly OutputName[] = [
 
 /** What each output holds (the Terraform output description). */
 export const OUTPUT_DESCRIPTIONS: Readonly<Record<OutputName, string>> = {
-  instructor_iam_username: "IAM user name of the read-only instructor (empty when INSTRUCTOR_USER=off)",
+  instructor_iam_username:
+    "IAM user name of the read-only instructor (empty when INSTRUCTOR_USER=off)",
   instructor_access_key_id: "Access key id of the instructor (empty when INSTRUCTOR_USER=off)",
-  instructor_secret_access_key: "Secret access key of the instructor (empty when INSTRUCTOR_USER=off)",
+  instructor_secret_access_key:
+    "Secret access key of the instructor (empty when INSTRUCTOR_USER=off)",
   aws_region: "Region of the stack",
   stack_name: "Name of the stack, prefix of every resource name",
   uploads_bucket: "Private bucket; every object created here is processed",

@@ -6,7 +6,10 @@ import { OUTPUT_DESCRIPTIONS, OUTPUT_NAMES, SECRET_OUTPUTS, type OutputName } fr
  * Declares the ten stack outputs under their exact names (no construct-path
  * prefix or hash), marking the secret access key sensitive.
  */
-export function addPipelineOutputs(scope: Construct, values: Readonly<Record<OutputName, string>>): void {
+export function addPipelineOutputs(
+  scope: Construct,
+  values: Readonly<Record<OutputName, string>>
+): void {
   for (const name of OUTPUT_NAMES) {
     new TerraformOutput(scope, name, {
       value: values[name],

@@ -32,13 +32,23 @@ export class PipelineStack extends TerraformStack {
     new AwsProvider(this, "aws", {
       region: config.region,
       defaultTags: [
-        { tags: { Project: "image-pipeline", Stage: config.stage, Stack: config.stackName, ManagedBy: "cdktf" } },
+        {
+          tags: {
+            Project: "image-pipeline",
+            Stage: config.stage,
+            Stack: config.stackName,
+            ManagedBy: "cdktf",
+          },
+        },
       ],
     });
     new ArchiveProvider(this, "archive");
 
     const accountId = new DataAwsCallerIdentity(this, "caller").accountId;
-    const names = pipelineNames(config.stackName, config.accountIdInBucketNames ? accountId : undefined);
+    const names = pipelineNames(
+      config.stackName,
+      config.accountIdInBucketNames ? accountId : undefined
+    );
 
     const uploads = new PrivateBucket(this, "uploads", {
       bucketName: names.uploadsBucket,
@@ -101,7 +111,12 @@ export class PipelineStack extends TerraformStack {
         POWERTOOLS_SERVICE_NAME: "image-processor",
       },
       statements: [
-        { Sid: "ReadUploads", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${uploads.bucketArn}/*`] },
+        {
+          Sid: "ReadUploads",
+          Effect: "Allow",
+          Action: ["s3:GetObject"],
+          Resource: [`${uploads.bucketArn}/*`],
+        },
         {
           Sid: "WriteThumbnails",
           Effect: "Allow",
@@ -114,7 +129,12 @@ export class PipelineStack extends TerraformStack {
           Action: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem"],
           Resource: [jobs.tableArn],
         },
-        { Sid: "PublishEvents", Effect: "Allow", Action: ["sns:Publish"], Resource: [topic.topicArn] },
+        {
+          Sid: "PublishEvents",
+          Effect: "Allow",
+          Action: ["sns:Publish"],
+          Resource: [topic.topicArn],
+        },
         {
           // Writing to the bucket that triggers it would loop; deny it even if
           // a broader policy is attached to the role later.

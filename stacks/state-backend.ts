@@ -14,10 +14,16 @@ import { STACK_DIR_TO_ROOT } from "./repo-layout";
  *   locked with Terraform's S3-native lock file (`use_lockfile`, Terraform
  *   1.10+), which needs no DynamoDB table.
  */
-export function configureStateBackend(stack: Construct, stackName: string, backend: StateBackendConfig): void {
+export function configureStateBackend(
+  stack: Construct,
+  stackName: string,
+  backend: StateBackendConfig
+): void {
   if (backend.kind === "local") {
     // A backend block takes no expressions, so this is a plain relative path.
-    new LocalBackend(stack, { path: `${STACK_DIR_TO_ROOT}/terraform.tfstate.d/${stackName}.tfstate` });
+    new LocalBackend(stack, {
+      path: `${STACK_DIR_TO_ROOT}/terraform.tfstate.d/${stackName}.tfstate`,
+    });
 
     return;
   }

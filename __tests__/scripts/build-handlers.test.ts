@@ -27,7 +27,10 @@ describe("buildHandlers (real handlers, this host's architecture)", () => {
     const dirs = first.map((fn) => fn.dir);
 
     // Assert
-    expect(dirs).toEqual([join(outDir, arch, "image-processor"), join(outDir, arch, "analytics-logger")]);
+    expect(dirs).toEqual([
+      join(outDir, arch, "image-processor"),
+      join(outDir, arch, "analytics-logger"),
+    ]);
     expect(listFiles(join(outDir, arch, "analytics-logger"))).toEqual(["index.js"]);
   });
 
@@ -61,7 +64,14 @@ describe("buildHandlers (real handlers, this host's architecture)", () => {
 
     // Assert
     expect(packages).toEqual(
-      ["@img/colour", `@img/sharp-libvips-linux-${cpu}`, `@img/sharp-linux-${cpu}`, "detect-libc", "semver", "sharp"].sort(),
+      [
+        "@img/colour",
+        `@img/sharp-libvips-linux-${cpu}`,
+        `@img/sharp-linux-${cpu}`,
+        "detect-libc",
+        "semver",
+        "sharp",
+      ].sort()
     );
   });
 
@@ -81,10 +91,12 @@ describe("buildHandlers (real handlers, this host's architecture)", () => {
 
   it("puts no path of this machine into the bundles", () => {
     // Act
-    const leaks = first.map((fn) => readFileSync(join(fn.dir, "index.js"), "utf8")).map((code) => ({
-      root: code.includes(ROOT),
-      tmp: code.includes(tmpdir()),
-    }));
+    const leaks = first
+      .map((fn) => readFileSync(join(fn.dir, "index.js"), "utf8"))
+      .map((code) => ({
+        root: code.includes(ROOT),
+        tmp: code.includes(tmpdir()),
+      }));
 
     // Assert
     expect(leaks).toEqual([
@@ -170,10 +182,17 @@ describe("copySharpPackages (package selection)", () => {
     const destination = join(project, "out");
 
     // Act
-    copySharpPackages({ projectRoot: project, arch: "arm64", destination, cacheDir: join(project, "cache") });
+    copySharpPackages({
+      projectRoot: project,
+      arch: "arm64",
+      destination,
+      cacheDir: join(project, "cache"),
+    });
 
     // Assert
-    expect(listFiles(join(destination, "node_modules")).filter((file) => file.endsWith("package.json"))).toEqual([
+    expect(
+      listFiles(join(destination, "node_modules")).filter((file) => file.endsWith("package.json"))
+    ).toEqual([
       "@img/sharp-libvips-linux-arm64/package.json",
       "@img/sharp-linux-arm64/package.json",
       "sharp/node_modules/detect-libc/package.json",

@@ -9,7 +9,8 @@ const ROOT = join(__dirname, "..", "..");
 const FIXTURES = join(ROOT, "__tests__", "fixtures", "stack-outputs");
 const STACK = "activity4-image-pipeline-dev";
 const SECRET = "fakeSecretForTestsOnly/0123456789abcdefABCDEF";
-const read = (file: string) => JSON.parse(readFileSync(join(FIXTURES, file), "utf8")) as Record<string, unknown>;
+const read = (file: string) =>
+  JSON.parse(readFileSync(join(FIXTURES, file), "utf8")) as Record<string, unknown>;
 
 describe("dataJsonFromOutputs", () => {
   it("reads a cdktf outputs file, nested under the stack name", () => {
@@ -55,22 +56,31 @@ describe("dataJsonFromOutputs", () => {
     const convert = () => dataJsonFromOutputs(outputs, STACK);
 
     // Assert
-    expect(convert).toThrow(/missing outputs: instructor_secret_access_key; .*--outputs-file-include-sensitive-outputs/);
+    expect(convert).toThrow(
+      /missing outputs: instructor_secret_access_key; .*--outputs-file-include-sensitive-outputs/
+    );
   });
 
   it("says which stack it looked for when the file holds another one", () => {
     // Act
-    const convert = () => dataJsonFromOutputs(read("cdktf-outputs.json"), "activity4-image-pipeline-prod");
+    const convert = () =>
+      dataJsonFromOutputs(read("cdktf-outputs.json"), "activity4-image-pipeline-prod");
 
     // Assert
-    expect(convert).toThrow(/stack "activity4-image-pipeline-prod".*top-level keys: activity4-image-pipeline-dev/);
+    expect(convert).toThrow(
+      /stack "activity4-image-pipeline-prod".*top-level keys: activity4-image-pipeline-dev/
+    );
   });
 
   it("accepts empty instructor outputs (user switched off) but not other empty outputs", () => {
     // Arrange
     const off = read("cdktf-outputs.json");
     const values = off[STACK] as Record<string, string>;
-    for (const name of ["instructor_iam_username", "instructor_access_key_id", "instructor_secret_access_key"]) {
+    for (const name of [
+      "instructor_iam_username",
+      "instructor_access_key_id",
+      "instructor_secret_access_key",
+    ]) {
       values[name] = "";
     }
     const broken = { [STACK]: { ...values, uploads_bucket: "" } };
@@ -80,7 +90,9 @@ describe("dataJsonFromOutputs", () => {
 
     // Assert
     expect(data.instructor_secret_access_key).toBe("");
-    expect(() => dataJsonFromOutputs(broken, STACK)).toThrow("outputs that are empty: uploads_bucket");
+    expect(() => dataJsonFromOutputs(broken, STACK)).toThrow(
+      "outputs that are empty: uploads_bucket"
+    );
   });
 
   it("refuses partly empty instructor outputs", () => {
@@ -121,10 +133,14 @@ describe("npm run data-json", () => {
     const out = join(dir, "data.json");
 
     // Act
-    const result = spawnSync(tsx, [script, "--from", join(FIXTURES, "cdktf-outputs.json"), "--out", out], {
-      encoding: "utf8",
-      env,
-    });
+    const result = spawnSync(
+      tsx,
+      [script, "--from", join(FIXTURES, "cdktf-outputs.json"), "--out", out],
+      {
+        encoding: "utf8",
+        env,
+      }
+    );
 
     // Assert
     expect(result.status).toBe(0);
@@ -141,7 +157,10 @@ describe("npm run data-json", () => {
     writeFileSync(out, "{}", { mode: 0o644 });
 
     // Act
-    execFileSync(tsx, [script, "--from", join(FIXTURES, "terraform-output.json"), "--out", out], { env, stdio: "pipe" });
+    execFileSync(tsx, [script, "--from", join(FIXTURES, "terraform-output.json"), "--out", out], {
+      env,
+      stdio: "pipe",
+    });
 
     // Assert
     expect(statSync(out).mode & 0o777).toBe(0o600);
@@ -156,7 +175,10 @@ describe("npm run data-json", () => {
     writeFileSync(partial, JSON.stringify(outputs));
 
     // Act
-    const result = spawnSync(tsx, [script, "--from", partial, "--out", out], { encoding: "utf8", env });
+    const result = spawnSync(tsx, [script, "--from", partial, "--out", out], {
+      encoding: "utf8",
+      env,
+    });
 
     // Assert
     expect(result.status).toBe(2);

@@ -24,7 +24,7 @@ describe("buckets", () => {
   it("creates exactly the three buckets, named after the stack and the account", () => {
     // Arrange
     const expected = ["uploads", "thumbnails", "analytics"].map(
-      (role) => `activity4-image-pipeline-dev-${role}-${accountId}`,
+      (role) => `activity4-image-pipeline-dev-${role}-${accountId}`
     );
 
     // Act
@@ -34,45 +34,60 @@ describe("buckets", () => {
     expect(names.sort()).toEqual(expected.sort());
   });
 
-  it.each(["uploads", "thumbnails", "analytics"])("disables ACLs on the %s bucket (BucketOwnerEnforced)", (name) => {
-    // Act
-    const ownership = partOf("aws_s3_bucket_ownership_controls", name, "ownership");
+  it.each(["uploads", "thumbnails", "analytics"])(
+    "disables ACLs on the %s bucket (BucketOwnerEnforced)",
+    (name) => {
+      // Act
+      const ownership = partOf("aws_s3_bucket_ownership_controls", name, "ownership");
 
-    // Assert
-    expect(ownership.rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
-  });
+      // Assert
+      expect(ownership.rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+    }
+  );
 
   it.each(["uploads", "thumbnails", "analytics"])("encrypts the %s bucket with SSE-S3", (name) => {
     // Act
-    const encryption = partOf("aws_s3_bucket_server_side_encryption_configuration", name, "encryption");
+    const encryption = partOf(
+      "aws_s3_bucket_server_side_encryption_configuration",
+      name,
+      "encryption"
+    );
 
     // Assert
-    expect(encryption.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
+    expect(encryption.rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+    ]);
   });
 
-  it.each(["uploads", "analytics"])("blocks every kind of public access to the %s bucket", (name) => {
-    // Act
-    const block = partOf("aws_s3_bucket_public_access_block", name, "public-access-block");
+  it.each(["uploads", "analytics"])(
+    "blocks every kind of public access to the %s bucket",
+    (name) => {
+      // Act
+      const block = partOf("aws_s3_bucket_public_access_block", name, "public-access-block");
 
-    // Assert
-    expect(block).toMatchObject({
-      block_public_acls: true,
-      block_public_policy: true,
-      ignore_public_acls: true,
-      restrict_public_buckets: true,
-    });
-  });
+      // Assert
+      expect(block).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+    }
+  );
 
-  it.each(["uploads", "analytics"])("lets the %s bucket policy only deny requests without TLS", (name) => {
-    // Arrange
-    const arn = ref(bucketOf(name), "arn");
+  it.each(["uploads", "analytics"])(
+    "lets the %s bucket policy only deny requests without TLS",
+    (name) => {
+      // Arrange
+      const arn = ref(bucketOf(name), "arn");
 
-    // Act
-    const policy = policyOf(byPath(json, "aws_s3_bucket_policy", `${name}/policy`));
+      // Act
+      const policy = policyOf(byPath(json, "aws_s3_bucket_policy", `${name}/policy`));
 
-    // Assert
-    expect(policy).toEqual({ Version: "2012-10-17", Statement: [tlsOnly(arn)] });
-  });
+      // Assert
+      expect(policy).toEqual({ Version: "2012-10-17", Statement: [tlsOnly(arn)] });
+    }
+  );
 
   it("versions the uploads bucket and expires old versions after 30 days", () => {
     // Act
@@ -82,22 +97,28 @@ describe("buckets", () => {
     // Assert
     expect(versioning.versioning_configuration).toEqual({ status: "Enabled" });
     expect(lifecycle.rule).toContainEqual(
-      expect.objectContaining({ status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 30 }] }),
+      expect.objectContaining({
+        status: "Enabled",
+        noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+      })
     );
   });
 
-  it.each(["uploads", "thumbnails", "analytics"])("aborts incomplete multipart uploads in the %s bucket", (name) => {
-    // Act
-    const lifecycle = partOf("aws_s3_bucket_lifecycle_configuration", name, "lifecycle");
+  it.each(["uploads", "thumbnails", "analytics"])(
+    "aborts incomplete multipart uploads in the %s bucket",
+    (name) => {
+      // Act
+      const lifecycle = partOf("aws_s3_bucket_lifecycle_configuration", name, "lifecycle");
 
-    // Assert
-    expect(lifecycle.rule).toContainEqual({
-      id: "abort-incomplete-multipart-uploads",
-      status: "Enabled",
-      filter: [{ prefix: "" }],
-      abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
-    });
-  });
+      // Assert
+      expect(lifecycle.rule).toContainEqual({
+        id: "abort-incomplete-multipart-uploads",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+      });
+    }
+  );
 
   it("expires analytics objects after a year and moves large ones to STANDARD_IA after 30 days", () => {
     // Act
@@ -106,27 +127,38 @@ describe("buckets", () => {
     // Assert
     expect(lifecycle.rule).toEqual(
       expect.arrayContaining([
-        { id: "expire-events", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 365 }] },
+        {
+          id: "expire-events",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          expiration: [{ days: 365 }],
+        },
         {
           id: "tier-large-objects",
           status: "Enabled",
           filter: [{ object_size_greater_than: 131072 }],
           transition: [{ days: 30, storage_class: "STANDARD_IA" }],
         },
-      ]),
+      ])
     );
   });
 
   it("takes the analytics lifecycle days from the configuration", () => {
     // Arrange
-    const custom = synthPipeline({ ANALYTICS_TRANSITION_DAYS: "60", ANALYTICS_EXPIRATION_DAYS: "730" });
+    const custom = synthPipeline({
+      ANALYTICS_TRANSITION_DAYS: "60",
+      ANALYTICS_EXPIRATION_DAYS: "730",
+    });
 
     // Act
-    const rules = byPath(custom, "aws_s3_bucket_lifecycle_configuration", "analytics/lifecycle").block.rule;
+    const rules = byPath(custom, "aws_s3_bucket_lifecycle_configuration", "analytics/lifecycle")
+      .block.rule;
 
     // Assert
     expect(rules).toContainEqual(expect.objectContaining({ expiration: [{ days: 730 }] }));
-    expect(rules).toContainEqual(expect.objectContaining({ transition: [{ days: 60, storage_class: "STANDARD_IA" }] }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({ transition: [{ days: 60, storage_class: "STANDARD_IA" }] })
+    );
   });
 
   it("does not version the thumbnails or analytics buckets", () => {
@@ -151,7 +183,11 @@ describe("buckets", () => {
 
     it("I2: keeps public ACLs blocked and lets only a bucket policy be public", () => {
       // Act
-      const block = partOf("aws_s3_bucket_public_access_block", "thumbnails", "public-access-block");
+      const block = partOf(
+        "aws_s3_bucket_public_access_block",
+        "thumbnails",
+        "public-access-block"
+      );
 
       // Assert
       expect(block).toMatchObject({
@@ -171,14 +207,24 @@ describe("buckets", () => {
 
       // Assert
       expect(policy.Statement).toEqual([
-        { Sid: "PublicReadObjects", Effect: "Allow", Principal: "*", Action: ["s3:GetObject"], Resource: [`${arn}/*`] },
+        {
+          Sid: "PublicReadObjects",
+          Effect: "Allow",
+          Principal: "*",
+          Action: ["s3:GetObject"],
+          Resource: [`${arn}/*`],
+        },
         tlsOnly(arn),
       ]);
     });
 
     it("I2: applies the bucket policy after the public access block", () => {
       // Arrange
-      const block = byPath(json, "aws_s3_bucket_public_access_block", "thumbnails/public-access-block");
+      const block = byPath(
+        json,
+        "aws_s3_bucket_public_access_block",
+        "thumbnails/public-access-block"
+      );
 
       // Act
       const policy = byPath(json, "aws_s3_bucket_policy", "thumbnails/policy");
@@ -193,7 +239,11 @@ describe("buckets", () => {
     const local = synthPipeline({ STAGE: "local" });
 
     // Assert
-    expect(allOf(local, "aws_s3_bucket").map((found) => found.block.bucket).sort()).toEqual([
+    expect(
+      allOf(local, "aws_s3_bucket")
+        .map((found) => found.block.bucket)
+        .sort()
+    ).toEqual([
       "activity4-image-pipeline-local-analytics",
       "activity4-image-pipeline-local-thumbnails",
       "activity4-image-pipeline-local-uploads",
@@ -205,7 +255,15 @@ describe("buckets", () => {
     const kept = synthPipeline({ BUCKET_FORCE_DESTROY: "off" });
 
     // Assert
-    expect(allOf(json, "aws_s3_bucket").map((found) => found.block.force_destroy)).toEqual([true, true, true]);
-    expect(allOf(kept, "aws_s3_bucket").map((found) => found.block.force_destroy)).toEqual([false, false, false]);
+    expect(allOf(json, "aws_s3_bucket").map((found) => found.block.force_destroy)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(allOf(kept, "aws_s3_bucket").map((found) => found.block.force_destroy)).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 });

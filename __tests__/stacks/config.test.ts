@@ -50,7 +50,9 @@ describe("loadConfig", () => {
 
   it("reads switches written as on/off, true/false, 1/0 or yes/no", () => {
     // Act
-    const values = ["off", "FALSE", "0", "no"].map((value) => loadConfig({ INSTRUCTOR_USER: value }).instructorUser);
+    const values = ["off", "FALSE", "0", "no"].map(
+      (value) => loadConfig({ INSTRUCTOR_USER: value }).instructorUser
+    );
 
     // Assert
     expect(values).toEqual([false, false, false, false]);
@@ -59,19 +61,47 @@ describe("loadConfig", () => {
   it.each([
     ["LAMBDA_ARCH", "x64", /LAMBDA_ARCH: "x64" must be one of arm64, x86_64/],
     ["INSTRUCTOR_USER", "maybe", /INSTRUCTOR_USER: "maybe" must be one of on, off/],
-    ["LOG_RETENTION_DAYS", "10", /LOG_RETENTION_DAYS: 10 is not a CloudWatch Logs retention; use one of 1, 3, 5/],
+    [
+      "LOG_RETENTION_DAYS",
+      "10",
+      /LOG_RETENTION_DAYS: 10 is not a CloudWatch Logs retention; use one of 1, 3, 5/,
+    ],
     ["LOG_RETENTION_DAYS", "two", /LOG_RETENTION_DAYS: "two" must be a whole number/],
-    ["PROCESSOR_MEMORY_MB", "64", /PROCESSOR_MEMORY_MB: "64" must be a whole number from 128 to 10240/],
-    ["LOGGER_TIMEOUT_SECONDS", "901", /LOGGER_TIMEOUT_SECONDS: "901" must be a whole number from 1 to 900/],
-    ["PROCESSOR_RESERVED_CONCURRENCY", "0", /PROCESSOR_RESERVED_CONCURRENCY: "0" must be a whole number from 1/],
+    [
+      "PROCESSOR_MEMORY_MB",
+      "64",
+      /PROCESSOR_MEMORY_MB: "64" must be a whole number from 128 to 10240/,
+    ],
+    [
+      "LOGGER_TIMEOUT_SECONDS",
+      "901",
+      /LOGGER_TIMEOUT_SECONDS: "901" must be a whole number from 1 to 900/,
+    ],
+    [
+      "PROCESSOR_RESERVED_CONCURRENCY",
+      "0",
+      /PROCESSOR_RESERVED_CONCURRENCY: "0" must be a whole number from 1/,
+    ],
     ["STAGE", "Dev_1", /STAGE: "Dev_1" must use only a-z, 0-9/],
     ["STACK_NAME", "a".repeat(40), /STACK_NAME: stack name "a{40}" must be 1-39 characters/],
     ["AWS_REGION", "mars", /AWS_REGION: "mars" is not an AWS region name/],
     ["PIPELINE_LOG_LEVEL", "loud", /PIPELINE_LOG_LEVEL: "LOUD" must be one of TRACE, DEBUG, INFO/],
     ["ANALYTICS_PREFIX", "/events/", /ANALYTICS_PREFIX: "\/events\/" must be S3-safe key segments/],
-    ["ANALYTICS_TRANSITION_DAYS", "10", /ANALYTICS_TRANSITION_DAYS: "10" must be a whole number from 30/],
-    ["ANALYTICS_EXPIRATION_DAYS", "30", /ANALYTICS_EXPIRATION_DAYS: 30 must be greater than ANALYTICS_TRANSITION_DAYS \(30\)/],
-    ["TF_STATE_BUCKET", "Bad_Bucket", /TF_STATE_BUCKET: "Bad_Bucket" is not a valid S3 bucket name/],
+    [
+      "ANALYTICS_TRANSITION_DAYS",
+      "10",
+      /ANALYTICS_TRANSITION_DAYS: "10" must be a whole number from 30/,
+    ],
+    [
+      "ANALYTICS_EXPIRATION_DAYS",
+      "30",
+      /ANALYTICS_EXPIRATION_DAYS: 30 must be greater than ANALYTICS_TRANSITION_DAYS \(30\)/,
+    ],
+    [
+      "TF_STATE_BUCKET",
+      "Bad_Bucket",
+      /TF_STATE_BUCKET: "Bad_Bucket" is not a valid S3 bucket name/,
+    ],
     ["TF_STATE_KEY", "state.tfstate", /TF_STATE_KEY: is set but TF_STATE_BUCKET is not/],
   ])("rejects %s=%s, naming the variable and what it accepts", (name, value, message) => {
     // Act

@@ -1,5 +1,17 @@
-import { anonymousPrincipal, isWildcardOnlyAction, runSimulation } from "@cloud-copilot/iam-simulate";
-import { allOf, byPath, type Block, policyOf, ref, synthPipeline, type TerraformJson } from "./synth-helper";
+import {
+  anonymousPrincipal,
+  isWildcardOnlyAction,
+  runSimulation,
+} from "@cloud-copilot/iam-simulate";
+import {
+  allOf,
+  byPath,
+  type Block,
+  policyOf,
+  ref,
+  synthPipeline,
+  type TerraformJson,
+} from "./synth-helper";
 
 const ACCOUNT = "111122223333";
 
@@ -11,10 +23,16 @@ function concrete<T>(json: TerraformJson, value: T): T {
     values.set(ref(bucket, "arn"), `arn:aws:s3:::${name}`);
   }
   for (const fn of allOf(json, "aws_lambda_function")) {
-    values.set(ref(fn, "arn"), `arn:aws:lambda:ap-south-1:${ACCOUNT}:function:${fn.block.function_name}`);
+    values.set(
+      ref(fn, "arn"),
+      `arn:aws:lambda:ap-south-1:${ACCOUNT}:function:${fn.block.function_name}`
+    );
   }
   for (const group of allOf(json, "aws_cloudwatch_log_group")) {
-    values.set(ref(group, "arn"), `arn:aws:logs:ap-south-1:${ACCOUNT}:log-group:${group.block.name}`);
+    values.set(
+      ref(group, "arn"),
+      `arn:aws:logs:ap-south-1:${ACCOUNT}:log-group:${group.block.name}`
+    );
   }
   for (const queue of allOf(json, "aws_sqs_queue")) {
     values.set(ref(queue, "arn"), `arn:aws:sqs:ap-south-1:${ACCOUNT}:${queue.block.name}`);
@@ -38,22 +56,28 @@ function concrete<T>(json: TerraformJson, value: T): T {
 async function decide(
   request: { action: string; resource: string; anonymous?: boolean },
   identityPolicies: Block[],
-  resourcePolicy?: Block,
+  resourcePolicy?: Block
 ): Promise<string> {
   const result = await runSimulation(
     {
       request: {
-        principal: request.anonymous === true ? anonymousPrincipal : `arn:aws:iam::${ACCOUNT}:role/under-test`,
+        principal:
+          request.anonymous === true
+            ? anonymousPrincipal
+            : `arn:aws:iam::${ACCOUNT}:role/under-test`,
         action: request.action,
         resource: { resource: request.resource, accountId: ACCOUNT },
         contextVariables: { "aws:SecureTransport": "true" },
       },
-      identityPolicies: identityPolicies.map((policy, index) => ({ name: `policy-${index}`, policy })),
+      identityPolicies: identityPolicies.map((policy, index) => ({
+        name: `policy-${index}`,
+        policy,
+      })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       resourcePolicy,
     },
-    {},
+    {}
   );
   if (result.resultType === "error") throw new Error(JSON.stringify(result.errors));
 
@@ -68,8 +92,12 @@ describe("IAM", () => {
   const analytics = arnOf("aws_s3_bucket", "analytics/bucket");
   const table = arnOf("aws_dynamodb_table", "jobs/table");
   const topic = arnOf("aws_sns_topic", "events/topic");
-  const processorPolicy = policyOf(byPath(json, "aws_iam_role_policy", "image-processor/role-policy"));
-  const loggerPolicy = policyOf(byPath(json, "aws_iam_role_policy", "analytics-logger/role-policy"));
+  const processorPolicy = policyOf(
+    byPath(json, "aws_iam_role_policy", "image-processor/role-policy")
+  );
+  const loggerPolicy = policyOf(
+    byPath(json, "aws_iam_role_policy", "analytics-logger/role-policy")
+  );
   const common = (name: string) => ({
     logs: {
       Sid: "WriteOwnLogs",
@@ -102,7 +130,12 @@ describe("IAM", () => {
     expect(statements).toEqual([
       logs,
       { Sid: "ReadUploads", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${uploads}/*`] },
-      { Sid: "WriteThumbnails", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${thumbnails}/*`] },
+      {
+        Sid: "WriteThumbnails",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: [`${thumbnails}/*`],
+      },
       {
         Sid: "RecordJobs",
         Effect: "Allow",
@@ -110,7 +143,12 @@ describe("IAM", () => {
         Resource: [table],
       },
       { Sid: "PublishEvents", Effect: "Allow", Action: ["sns:Publish"], Resource: [topic] },
-      { Sid: "NeverWriteUploads", Effect: "Deny", Action: ["s3:PutObject"], Resource: [`${uploads}/*`] },
+      {
+        Sid: "NeverWriteUploads",
+        Effect: "Deny",
+        Action: ["s3:PutObject"],
+        Resource: [`${uploads}/*`],
+      },
       queue,
       traces,
     ]);
@@ -126,7 +164,12 @@ describe("IAM", () => {
     // Assert
     expect(statements).toEqual([
       logs,
-      { Sid: "WriteAnalytics", Effect: "Allow", Action: ["s3:PutObject"], Resource: [`${analytics}/*`] },
+      {
+        Sid: "WriteAnalytics",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: [`${analytics}/*`],
+      },
       queue,
       traces,
     ]);
@@ -134,9 +177,11 @@ describe("IAM", () => {
 
   it("attaches nothing else to the function roles", () => {
     // Act
-    const attachments = ["aws_iam_role_policy_attachment", "aws_iam_policy", "aws_iam_policy_attachment"].flatMap(
-      (type) => allOf(json, type),
-    );
+    const attachments = [
+      "aws_iam_role_policy_attachment",
+      "aws_iam_policy",
+      "aws_iam_policy_attachment",
+    ].flatMap((type) => allOf(json, type));
 
     // Assert
     expect(attachments).toEqual([]);
@@ -145,16 +190,22 @@ describe("IAM", () => {
 
   it("uses a * resource only for actions that AWS cannot scope, and never a * action", async () => {
     // Arrange
-    const allows = [...processorPolicy.Statement, ...loggerPolicy.Statement].filter((s) => s.Effect === "Allow");
+    const allows = [...processorPolicy.Statement, ...loggerPolicy.Statement].filter(
+      (s) => s.Effect === "Allow"
+    );
 
     // Act
-    const unscoped = allows.filter((s) => (s.Resource as string[]).includes("*")).flatMap((s) => s.Action as string[]);
+    const unscoped = allows
+      .filter((s) => (s.Resource as string[]).includes("*"))
+      .flatMap((s) => s.Action as string[]);
     const wildcardOnly = await Promise.all(
-      unscoped.map((action) => isWildcardOnlyAction(action.split(":")[0], action.split(":")[1])),
+      unscoped.map((action) => isWildcardOnlyAction(action.split(":")[0], action.split(":")[1]))
     );
 
     // Assert
-    expect(allows.flatMap((s) => s.Action as string[]).filter((action) => action.includes("*"))).toEqual([]);
+    expect(
+      allows.flatMap((s) => s.Action as string[]).filter((action) => action.includes("*"))
+    ).toEqual([]);
     expect(unscoped).toEqual([
       "xray:PutTraceSegments",
       "xray:PutTelemetryRecords",
@@ -188,10 +239,16 @@ describe("IAM", () => {
 
     it("I6: still refuses it when a broad S3 policy is attached to the role later", async () => {
       // Arrange
-      const broad = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] };
+      const broad = {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }],
+      };
 
       // Act
-      const decision = await decide({ action: "s3:PutObject", resource: uploadsObject }, [policy, broad]);
+      const decision = await decide({ action: "s3:PutObject", resource: uploadsObject }, [
+        policy,
+        broad,
+      ]);
 
       // Assert
       expect(decision).toBe("ExplicitlyDenied");
@@ -199,10 +256,17 @@ describe("IAM", () => {
 
     it("I6: grants no other write on the uploads bucket", async () => {
       // Arrange
-      const writes = ["s3:DeleteObject", "s3:PutObjectAcl", "s3:PutObjectTagging", "s3:RestoreObject"];
+      const writes = [
+        "s3:DeleteObject",
+        "s3:PutObjectAcl",
+        "s3:PutObjectTagging",
+        "s3:RestoreObject",
+      ];
 
       // Act
-      const decisions = await Promise.all(writes.map((action) => decide({ action, resource: uploadsObject }, [policy])));
+      const decisions = await Promise.all(
+        writes.map((action) => decide({ action, resource: uploadsObject }, [policy]))
+      );
 
       // Assert
       expect(decisions.every((decision) => decision !== "Allowed")).toBe(true);
@@ -211,19 +275,33 @@ describe("IAM", () => {
 
   it("I2: lets anyone read a thumbnail but not list the bucket", async () => {
     // Arrange
-    const bucketPolicy = concrete(json, policyOf(byPath(json, "aws_s3_bucket_policy", "thumbnails/policy")));
+    const bucketPolicy = concrete(
+      json,
+      policyOf(byPath(json, "aws_s3_bucket_policy", "thumbnails/policy"))
+    );
     const bucketArn = concrete(json, thumbnails);
 
     // Act
-    const read = await decide({ action: "s3:GetObject", resource: `${bucketArn}/a.jpg`, anonymous: true }, [], bucketPolicy);
-    const list = await decide({ action: "s3:ListBucket", resource: bucketArn, anonymous: true }, [], bucketPolicy);
+    const read = await decide(
+      { action: "s3:GetObject", resource: `${bucketArn}/a.jpg`, anonymous: true },
+      [],
+      bucketPolicy
+    );
+    const list = await decide(
+      { action: "s3:ListBucket", resource: bucketArn, anonymous: true },
+      [],
+      bucketPolicy
+    );
 
     // Assert
     expect([read, list]).toEqual(["Allowed", "ImplicitlyDenied"]);
   });
 
   describe("instructor", () => {
-    const policy = concrete(json, policyOf(byPath(json, "aws_iam_user_policy", "instructor/policy")));
+    const policy = concrete(
+      json,
+      policyOf(byPath(json, "aws_iam_user_policy", "instructor/policy"))
+    );
     const objectIn = (bucketArn: string) => `${concrete(json, bucketArn)}/photos/a.jpg`;
 
     it("lets the instructor use every action of the policy on the stack's resources", async () => {
@@ -231,9 +309,11 @@ describe("IAM", () => {
       const requests = (policy.Statement as Block[]).flatMap((statement) =>
         (statement.Action as string[]).flatMap((action) =>
           (statement.Resource as string[])
-            .map((resource) => resource.replace(/\/\*$/, "/photos/a.jpg").replace(/:\*$/, ":log-stream:s1"))
-            .map((resource) => ({ action, resource })),
-        ),
+            .map((resource) =>
+              resource.replace(/\/\*$/, "/photos/a.jpg").replace(/:\*$/, ":log-stream:s1")
+            )
+            .map((resource) => ({ action, resource }))
+        )
       );
 
       // Act
@@ -242,15 +322,21 @@ describe("IAM", () => {
           action: request.action,
           // A pair such as GetLogEvents on a log group (not a stream) is no request AWS would see.
           decision: await decide(request, [policy]).catch((error: Error) =>
-            error.message.includes("no.resource.types") ? "NotApplicable" : Promise.reject(error),
+            error.message.includes("no.resource.types") ? "NotApplicable" : Promise.reject(error)
           ),
-        })),
+        }))
       );
 
       // Assert
-      const allowedActions = new Set(decisions.filter((d) => d.decision === "Allowed").map((d) => d.action));
-      expect(decisions.filter((d) => !["Allowed", "NotApplicable"].includes(d.decision))).toEqual([]);
-      expect([...allowedActions].sort()).toEqual([...new Set(requests.map((r) => r.action))].sort());
+      const allowedActions = new Set(
+        decisions.filter((d) => d.decision === "Allowed").map((d) => d.action)
+      );
+      expect(decisions.filter((d) => !["Allowed", "NotApplicable"].includes(d.decision))).toEqual(
+        []
+      );
+      expect([...allowedActions].sort()).toEqual(
+        [...new Set(requests.map((r) => r.action))].sort()
+      );
     });
 
     it("refuses the instructor any change", async () => {
@@ -261,7 +347,10 @@ describe("IAM", () => {
         { action: "s3:DeleteObject", resource: objectIn(thumbnails) },
         { action: "dynamodb:PutItem", resource: tableArn },
         { action: "sns:Publish", resource: concrete(json, topic) },
-        { action: "lambda:InvokeFunction", resource: concrete(json, arnOf("aws_lambda_function", "image-processor/function")) },
+        {
+          action: "lambda:InvokeFunction",
+          resource: concrete(json, arnOf("aws_lambda_function", "image-processor/function")),
+        },
       ];
 
       // Act

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PolicyTemplateError } from "../../stacks/errors";
-import { INSTRUCTOR_POLICY_PLACEHOLDERS, renderInstructorPolicy } from "../../stacks/instructor-policy";
+import {
+  INSTRUCTOR_POLICY_PLACEHOLDERS,
+  renderInstructorPolicy,
+} from "../../stacks/instructor-policy";
 import { allOf, byPath, policyOf, ref, synthPipeline } from "./synth-helper";
 
 describe("instructor user", () => {
@@ -15,7 +18,9 @@ describe("instructor user", () => {
     const users = allOf(json, "aws_iam_user");
 
     // Assert
-    expect(users.map((found) => found.block.name)).toEqual(["activity4-image-pipeline-dev-instructor"]);
+    expect(users.map((found) => found.block.name)).toEqual([
+      "activity4-image-pipeline-dev-instructor",
+    ]);
     expect(allOf(json, "aws_iam_user_login_profile")).toEqual([]);
   });
 
@@ -30,13 +35,13 @@ describe("instructor user", () => {
   it("attaches exactly the read-only statements of instructor_policy.json, filled with this stack's ARNs", () => {
     // Arrange
     const [uploads, thumbnails, analytics] = ["uploads", "thumbnails", "analytics"].map((name) =>
-      arnOf("aws_s3_bucket", `${name}/bucket`),
+      arnOf("aws_s3_bucket", `${name}/bucket`)
     );
     const [processor, logger] = ["image-processor", "analytics-logger"].map((name) =>
-      arnOf("aws_lambda_function", `${name}/function`),
+      arnOf("aws_lambda_function", `${name}/function`)
     );
     const [processorLogs, loggerLogs] = ["image-processor", "analytics-logger"].map((name) =>
-      arnOf("aws_cloudwatch_log_group", `${name}/log-group`),
+      arnOf("aws_cloudwatch_log_group", `${name}/log-group`)
     );
 
     // Act
@@ -67,7 +72,11 @@ describe("instructor user", () => {
       {
         Sid: "InspectEventsTopic",
         Effect: "Allow",
-        Action: ["sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
+        Action: [
+          "sns:GetTopicAttributes",
+          "sns:ListSubscriptionsByTopic",
+          "sns:ListTagsForResource",
+        ],
         Resource: [arnOf("aws_sns_topic", "events/topic")],
       },
       {
@@ -99,7 +108,10 @@ describe("instructor user", () => {
     const output = json.output.instructor_secret_access_key;
 
     // Assert
-    expect(output).toMatchObject({ sensitive: true, value: ref(byPath(json, "aws_iam_access_key", "instructor/access-key"), "secret") });
+    expect(output).toMatchObject({
+      sensitive: true,
+      value: ref(byPath(json, "aws_iam_access_key", "instructor/access-key"), "secret"),
+    });
   });
 
   describe("when INSTRUCTOR_USER=off", () => {
@@ -107,7 +119,9 @@ describe("instructor user", () => {
 
     it("creates no user, key or user policy", () => {
       // Act
-      const found = ["aws_iam_user", "aws_iam_access_key", "aws_iam_user_policy"].flatMap((type) => allOf(off, type));
+      const found = ["aws_iam_user", "aws_iam_access_key", "aws_iam_user_policy"].flatMap((type) =>
+        allOf(off, type)
+      );
 
       // Assert
       expect(found).toEqual([]);
@@ -115,9 +129,11 @@ describe("instructor user", () => {
 
     it("still declares the three instructor outputs, with empty values", () => {
       // Act
-      const values = ["instructor_iam_username", "instructor_access_key_id", "instructor_secret_access_key"].map(
-        (name) => off.output[name]?.value,
-      );
+      const values = [
+        "instructor_iam_username",
+        "instructor_access_key_id",
+        "instructor_secret_access_key",
+      ].map((name) => off.output[name]?.value);
 
       // Assert
       expect(values).toEqual(["", "", ""]);
@@ -127,10 +143,9 @@ describe("instructor user", () => {
 
 describe("renderInstructorPolicy", () => {
   const dir = mkdtempSync(join(tmpdir(), "instructor-policy-"));
-  const values = Object.fromEntries(INSTRUCTOR_POLICY_PLACEHOLDERS.map((name) => [name, `<${name}>`])) as Record<
-    (typeof INSTRUCTOR_POLICY_PLACEHOLDERS)[number],
-    string
-  >;
+  const values = Object.fromEntries(
+    INSTRUCTOR_POLICY_PLACEHOLDERS.map((name) => [name, `<${name}>`])
+  ) as Record<(typeof INSTRUCTOR_POLICY_PLACEHOLDERS)[number], string>;
   const template = (statement: object) => {
     const file = join(dir, `policy-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(file, JSON.stringify({ Version: "2012-10-17", Statement: [statement] }));
@@ -142,7 +157,11 @@ describe("renderInstructorPolicy", () => {
 
   it("replaces placeholders inside longer strings", () => {
     // Arrange
-    const file = template({ Effect: "Allow", Action: "s3:GetObject", Resource: "${uploads_bucket_arn}/*" });
+    const file = template({
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: "${uploads_bucket_arn}/*",
+    });
 
     // Act
     const policy = JSON.parse(renderInstructorPolicy(values, file));
@@ -153,7 +172,11 @@ describe("renderInstructorPolicy", () => {
 
   it("keeps IAM policy variables, escaped for Terraform", () => {
     // Arrange
-    const file = template({ Effect: "Allow", Action: "s3:GetObject", Resource: "${uploads_bucket_arn}/${aws:username}/*" });
+    const file = template({
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: "${uploads_bucket_arn}/${aws:username}/*",
+    });
 
     // Act
     const policy = JSON.parse(renderInstructorPolicy(values, file));
@@ -164,19 +187,29 @@ describe("renderInstructorPolicy", () => {
 
   it("rejects an unknown placeholder, naming it and the known ones", () => {
     // Arrange
-    const file = template({ Effect: "Allow", Action: "s3:GetObject", Resource: "${upload_bucket_arn}/*" });
+    const file = template({
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: "${upload_bucket_arn}/*",
+    });
 
     // Act
     const render = () => renderInstructorPolicy(values, file);
 
     // Assert
     expect(render).toThrow(PolicyTemplateError);
-    expect(render).toThrow(/unknown placeholder \$\{upload_bucket_arn\}; use one of uploads_bucket_arn/);
+    expect(render).toThrow(
+      /unknown placeholder \$\{upload_bucket_arn\}; use one of uploads_bucket_arn/
+    );
   });
 
   it("rejects an unclosed ${", () => {
     // Arrange
-    const file = template({ Effect: "Allow", Action: "s3:GetObject", Resource: "${uploads_bucket_arn/*" });
+    const file = template({
+      Effect: "Allow",
+      Action: "s3:GetObject",
+      Resource: "${uploads_bucket_arn/*",
+    });
 
     // Act
     const render = () => renderInstructorPolicy(values, file);
@@ -196,7 +229,7 @@ describe("renderInstructorPolicy", () => {
 
       // Assert
       expect(render).toThrow(/the instructor may only use explicit Get\*, List\*/);
-    },
+    }
   );
 
   it("names the file when it is not JSON", () => {

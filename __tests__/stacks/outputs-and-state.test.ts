@@ -22,7 +22,9 @@ describe("outputs", () => {
 
   it("keeps only placeholders in the committed data.json", () => {
     // Act
-    const values = Object.values(JSON.parse(readFileSync(join(ROOT, "data.json"), "utf8")) as Record<string, string>);
+    const values = Object.values(
+      JSON.parse(readFileSync(join(ROOT, "data.json"), "utf8")) as Record<string, string>
+    );
 
     // Assert
     expect(values.every((value) => /^<.*>$/.test(value))).toBe(true);
@@ -33,13 +35,21 @@ describe("outputs", () => {
     const bucket = (name: string) => ref(byPath(json, "aws_s3_bucket", `${name}/bucket`), "bucket");
 
     // Act
-    const values = Object.fromEntries(Object.entries(json.output).map(([name, output]) => [name, output.value]));
+    const values = Object.fromEntries(
+      Object.entries(json.output).map(([name, output]) => [name, output.value])
+    );
 
     // Assert
     expect(values).toEqual({
       instructor_iam_username: ref(byPath(json, "aws_iam_user", "instructor/user"), "name"),
-      instructor_access_key_id: ref(byPath(json, "aws_iam_access_key", "instructor/access-key"), "id"),
-      instructor_secret_access_key: ref(byPath(json, "aws_iam_access_key", "instructor/access-key"), "secret"),
+      instructor_access_key_id: ref(
+        byPath(json, "aws_iam_access_key", "instructor/access-key"),
+        "id"
+      ),
+      instructor_secret_access_key: ref(
+        byPath(json, "aws_iam_access_key", "instructor/access-key"),
+        "secret"
+      ),
       aws_region: "ap-south-1",
       stack_name: "activity4-image-pipeline-dev",
       uploads_bucket: bucket("uploads"),
@@ -121,7 +131,11 @@ describe("providers and state", () => {
 
   it("takes the state key and region from TF_STATE_KEY and TF_STATE_REGION", () => {
     // Act
-    const json = synthPipeline({ TF_STATE_BUCKET: "my-state-bucket", TF_STATE_KEY: "a/b.tfstate", TF_STATE_REGION: "us-east-1" });
+    const json = synthPipeline({
+      TF_STATE_BUCKET: "my-state-bucket",
+      TF_STATE_KEY: "a/b.tfstate",
+      TF_STATE_REGION: "us-east-1",
+    });
 
     // Assert
     expect(json.terraform.backend.s3).toMatchObject({ key: "a/b.tfstate", region: "us-east-1" });

@@ -6,8 +6,13 @@ import { synthToDir } from "./synth-helper";
 
 describe("I5: portable Terraform JSON", () => {
   const outdir = synthToDir();
-  const files = listFiles(outdir).map((file) => ({ file, text: readFileSync(join(outdir, file), "utf8") }));
-  const forbidden = [...new Set([resolve(__dirname, "..", ".."), homedir(), tmpdir(), "/tmp", outdir])];
+  const files = listFiles(outdir).map((file) => ({
+    file,
+    text: readFileSync(join(outdir, file), "utf8"),
+  }));
+  const forbidden = [
+    ...new Set([resolve(__dirname, "..", ".."), homedir(), tmpdir(), "/tmp", outdir]),
+  ];
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
@@ -19,13 +24,16 @@ describe("I5: portable Terraform JSON", () => {
     expect(names).toEqual(["manifest.json", "stacks/activity4-image-pipeline-dev/cdk.tf.json"]);
   });
 
-  it.each(forbidden.map((path) => [path]))("I5: mentions no absolute path of this machine such as %s", (path) => {
-    // Act
-    const hits = files.filter(({ text }) => text.includes(path)).map(({ file }) => file);
+  it.each(forbidden.map((path) => [path]))(
+    "I5: mentions no absolute path of this machine such as %s",
+    (path) => {
+      // Act
+      const hits = files.filter(({ text }) => text.includes(path)).map(({ file }) => file);
 
-    // Assert
-    expect(hits).toEqual([]);
-  });
+      // Assert
+      expect(hits).toEqual([]);
+    }
+  );
 
   it("I5: gives every file path relative to the stack directory", () => {
     // Arrange
@@ -37,7 +45,9 @@ describe("I5: portable Terraform JSON", () => {
     collect(JSON.parse(files[1].text));
 
     // Act
-    const absolute = values.filter((value) => value.startsWith("/") && !value.startsWith("/aws/lambda/"));
+    const absolute = values.filter(
+      (value) => value.startsWith("/") && !value.startsWith("/aws/lambda/")
+    );
     const fileLike = values.filter((value) => /\.zip$|\/dist\//.test(value));
 
     // Assert

@@ -39,7 +39,9 @@ export function synthPipeline(env: Record<string, string> = {}, hostArch = "x64"
   try {
     const config = loadConfig(env, hostArch);
 
-    return JSON.parse(readFileSync(join(outdir, "stacks", config.stackName, "cdk.tf.json"), "utf8")) as TerraformJson;
+    return JSON.parse(
+      readFileSync(join(outdir, "stacks", config.stackName, "cdk.tf.json"), "utf8")
+    ) as TerraformJson;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -58,7 +60,12 @@ export function allOf(json: TerraformJson, type: string): Found[] {
   const isData = type.startsWith("data.");
   const [group, name] = isData ? [json.data, type.slice(5)] : [json.resource, type];
 
-  return Object.entries(group?.[name] ?? {}).map(([key, block]) => ({ isData, type: name, key, block }));
+  return Object.entries(group?.[name] ?? {}).map(([key, block]) => ({
+    isData,
+    type: name,
+    key,
+    block,
+  }));
 }
 
 /**
@@ -67,7 +74,7 @@ export function allOf(json: TerraformJson, type: string): Found[] {
  */
 export function byPath(json: TerraformJson, type: string, pathSuffix: string): Found {
   const matches = allOf(json, type).filter((found) =>
-    String(found.block["//"]?.metadata?.path ?? "").endsWith(`/${pathSuffix}`),
+    String(found.block["//"]?.metadata?.path ?? "").endsWith(`/${pathSuffix}`)
   );
   if (matches.length !== 1) {
     throw new Error(`expected one ${type} at .../${pathSuffix}, found ${matches.length}`);
@@ -87,6 +94,9 @@ export function address(found: Found): string {
 }
 
 /** Parses a policy argument (a JSON string) of a resource. */
-export function policyOf(found: Found, argument = "policy"): { Version: string; Statement: Block[] } {
+export function policyOf(
+  found: Found,
+  argument = "policy"
+): { Version: string; Statement: Block[] } {
   return JSON.parse(found.block[argument] as string) as { Version: string; Statement: Block[] };
 }

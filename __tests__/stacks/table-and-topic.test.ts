@@ -33,7 +33,10 @@ describe("job table and events topic", () => {
 
     // Assert
     expect(topics.map((found) => found.block)).toEqual([
-      expect.objectContaining({ name: "activity4-image-pipeline-dev-image-events", kms_master_key_id: "alias/aws/sns" }),
+      expect.objectContaining({
+        name: "activity4-image-pipeline-dev-image-events",
+        kms_master_key_id: "alias/aws/sns",
+      }),
     ]);
   });
 });

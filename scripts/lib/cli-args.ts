@@ -22,7 +22,9 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec): Record<stri
     const match = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
     const kind = match ? spec[match[1]] : undefined;
     if (!match || kind === undefined) {
-      const known = Object.keys(spec).map((name) => `--${name}`).join(", ");
+      const known = Object.keys(spec)
+        .map((name) => `--${name}`)
+        .join(", ");
       throw new UsageError(`unknown argument "${arg}"; accepted: ${known}`);
     }
     const [, name, inline] = match;
@@ -47,7 +49,10 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec): Record<stri
  * into a one-line message on stderr and exit code 2; anything else keeps its
  * stack trace.
  */
-export function runCli(main: () => Promise<void> | void, expected: readonly (new (...args: never[]) => Error)[]): void {
+export function runCli(
+  main: () => Promise<void> | void,
+  expected: readonly (new (...args: never[]) => Error)[]
+): void {
   Promise.resolve()
     .then(main)
     .catch((error: unknown) => {

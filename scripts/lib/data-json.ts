@@ -22,7 +22,10 @@ export type OutputsSource = "terraform" | "cdktf";
  *
  * @throws DataJsonError naming the missing or malformed outputs and how to get them
  */
-export function dataJsonFromOutputs(document: unknown, stackName: string): { data: DataJson; source: OutputsSource } {
+export function dataJsonFromOutputs(
+  document: unknown,
+  stackName: string
+): { data: DataJson; source: OutputsSource } {
   if (!isRecord(document)) throw new DataJsonError("the outputs are not a JSON object");
 
   let source: OutputsSource;
@@ -34,16 +37,21 @@ export function dataJsonFromOutputs(document: unknown, stackName: string): { dat
   } else if (Object.values(document).some((entry) => isRecord(entry) && "value" in entry)) {
     source = "terraform";
     values = Object.fromEntries(
-      Object.entries(document).map(([name, entry]) => [name, isRecord(entry) ? entry.value : undefined]),
+      Object.entries(document).map(([name, entry]) => [
+        name,
+        isRecord(entry) ? entry.value : undefined,
+      ])
     );
   } else {
     const keys = Object.keys(document).join(", ") || "none";
     throw new DataJsonError(
-      `found neither outputs of stack "${stackName}" (cdktf outputs file) nor terraform output -json entries; top-level keys: ${keys}`,
+      `found neither outputs of stack "${stackName}" (cdktf outputs file) nor terraform output -json entries; top-level keys: ${keys}`
     );
   }
 
-  const missing = OUTPUT_NAMES.filter((name) => values[name] === undefined || values[name] === null);
+  const missing = OUTPUT_NAMES.filter(
+    (name) => values[name] === undefined || values[name] === null
+  );
   if (missing.length > 0) {
     const hint =
       source === "cdktf" && missing.includes("instructor_secret_access_key")
@@ -52,8 +60,11 @@ export function dataJsonFromOutputs(document: unknown, stackName: string): { dat
     throw new DataJsonError(`missing outputs: ${missing.join(", ")}${hint}`);
   }
   const notStrings = OUTPUT_NAMES.filter((name) => typeof values[name] !== "string");
-  if (notStrings.length > 0) throw new DataJsonError(`outputs that are not strings: ${notStrings.join(", ")}`);
-  const empty = OUTPUT_NAMES.filter((name) => values[name] === "" && !INSTRUCTOR_OUTPUTS.includes(name));
+  if (notStrings.length > 0)
+    throw new DataJsonError(`outputs that are not strings: ${notStrings.join(", ")}`);
+  const empty = OUTPUT_NAMES.filter(
+    (name) => values[name] === "" && !INSTRUCTOR_OUTPUTS.includes(name)
+  );
   if (empty.length > 0) throw new DataJsonError(`outputs that are empty: ${empty.join(", ")}`);
   const instructorSet = INSTRUCTOR_OUTPUTS.filter((name) => values[name] !== "");
   if (instructorSet.length !== 0 && instructorSet.length !== INSTRUCTOR_OUTPUTS.length) {
@@ -61,7 +72,9 @@ export function dataJsonFromOutputs(document: unknown, stackName: string): { dat
     throw new DataJsonError(`instructor outputs are partly empty: ${blank.join(", ")}`);
   }
 
-  const data = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, values[name] as string])) as DataJson;
+  const data = Object.fromEntries(
+    OUTPUT_NAMES.map((name) => [name, values[name] as string])
+  ) as DataJson;
 
   return { data, source };
 }

@@ -1,5 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
 import type { LambdaArchitecture } from "../../stacks/config";
 
@@ -52,9 +60,13 @@ export function copySharpPackages(options: {
     existsSync(join(modules, "@img", `sharp-linux-${cpu}`, "package.json")) &&
     existsSync(join(modules, "@img", `sharp-libvips-linux-${cpu}`, "package.json"));
 
-  const modules = hasTarget(projectModules) ? projectModules : installForTarget(version, cpu, options.cacheDir);
+  const modules = hasTarget(projectModules)
+    ? projectModules
+    : installForTarget(version, cpu, options.cacheDir);
   if (!hasTarget(modules)) {
-    throw new SharpPackagesError(`npm installed no @img/sharp-linux-${cpu} binaries into ${modules}`);
+    throw new SharpPackagesError(
+      `npm installed no @img/sharp-linux-${cpu} binaries into ${modules}`
+    );
   }
   for (const dir of runtimeClosure(modules, cpu)) {
     const target = join(options.destination, "node_modules", relative(modules, dir));
@@ -85,7 +97,9 @@ function runtimeClosure(modules: string, cpu: string): string[] {
       const optional = pkg.optionalDependencies?.[name] !== undefined;
       if (found === undefined) {
         if (optional) continue;
-        throw new SharpPackagesError(`${pkg.name} needs ${name}, which is not installed under ${modules}`);
+        throw new SharpPackagesError(
+          `${pkg.name} needs ${name}, which is not installed under ${modules}`
+        );
       }
       if (appliesTo(readPackage(found), cpu)) visit(found);
     }
@@ -119,7 +133,8 @@ function readPackage(dir: string): PackageJson {
 
 function installForTarget(version: string, cpu: string, cacheDir: string): string {
   const cached = join(cacheDir, `sharp-${version}-linux-${cpu}-glibc`);
-  if (existsSync(join(cached, "node_modules", "sharp", "package.json"))) return join(cached, "node_modules");
+  if (existsSync(join(cached, "node_modules", "sharp", "package.json")))
+    return join(cached, "node_modules");
 
   mkdirSync(cacheDir, { recursive: true });
   const staging = mkdtempSync(join(cacheDir, "install-"));
@@ -141,7 +156,9 @@ function installForTarget(version: string, cpu: string, cacheDir: string): strin
   if (result.status !== 0) {
     rmSync(staging, { recursive: true, force: true });
     throw new SharpPackagesError(
-      `npm ${args.join(" ")} failed (exit ${result.status ?? result.signal}); the npm registry must be reachable`,
+      `npm ${args.join(" ")} failed (exit ${
+        result.status ?? result.signal
+      }); the npm registry must be reachable`
     );
   }
   rmSync(cached, { recursive: true, force: true });

@@ -65,7 +65,10 @@ export function treeHash(dir: string): string {
 
 /** Total size in bytes of the files under a folder. */
 export function treeBytes(dir: string): number {
-  return listFiles(dir).reduce((sum, file) => sum + lstatSync(join(dir, ...file.split("/"))).size, 0);
+  return listFiles(dir).reduce(
+    (sum, file) => sum + lstatSync(join(dir, ...file.split("/"))).size,
+    0
+  );
 }
 
 /** Removes folders that hold no file, however deep, below a folder. */
