@@ -261,6 +261,30 @@ describe("image processor, end to end with mocked S3 and SNS and an emulated tab
     expect(harness.putRequests).toEqual([]);
   });
 
+  it("reads the version named in the event from a versioned bucket", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "v.jpg", photo);
+    const record = s3Record("v.jpg", { versionId: "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY" });
+
+    // Act
+    await harness.processor(s3Event(record), lambdaContext());
+
+    // Assert
+    expect(harness.getRequests[0]).toMatchObject({
+      Key: "v.jpg",
+      VersionId: "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY",
+    });
+    const jobId = computeJobId({
+      bucket: UPLOADS_BUCKET,
+      key: "v.jpg",
+      versionId: "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY",
+    });
+    expect(await harness.job(jobId)).toMatchObject({
+      status: "SUCCEEDED",
+      sourceVersionId: "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY",
+    });
+  });
+
   it("returns without work for an event without records (the s3:TestEvent)", async () => {
     // Arrange
     const testEvent = {

@@ -27,6 +27,15 @@ const MAX_INVOCATION_MS = 15 * 60 * 1000;
 /** Extra lease time so that clock differences between hosts cannot shorten a live lease. */
 const LEASE_MARGIN_MS = 5_000;
 
+/**
+ * A job's claim lasts until this invocation's deadline (plus a margin): an
+ * attempt cannot outlive it, and a crashed or timed-out attempt frees the job
+ * for the next delivery. Known limit: a delivery that arrives while a dead
+ * attempt's lease is still live is skipped as "in progress" and returns, so
+ * the job stays PROCESSING. Lambda's first retry of an async invocation comes
+ * about a minute after the failure, so this cannot happen while the function
+ * timeout stays under about 55 seconds (the stack's default is 30).
+ */
 function leaseFor(context: Context | undefined): number {
   const remaining = context?.getRemainingTimeInMillis?.();
 
