@@ -164,7 +164,7 @@ describe("functions", () => {
     (name) => {
       // Arrange
       const queue = byPath(json, "aws_sqs_queue", `${name}/failure-queue`);
-      const rolePolicy = byPath(json, "aws_iam_role_policy", `${name}/role-policy`);
+      const rolePolicy = byPath(json, "aws_iam_role_policy", `${name}/execution/policy`);
 
       // Act
       const config = byPath(
@@ -189,7 +189,7 @@ describe("functions", () => {
 
   it.each(names)("gives %s its own role, assumable by Lambda only", (name) => {
     // Arrange
-    const role = byPath(json, "aws_iam_role", `${name}/role`);
+    const role = byPath(json, "aws_iam_role", `${name}/execution/role`);
 
     // Act
     const trust = JSON.parse(role.block.assume_role_policy as string);

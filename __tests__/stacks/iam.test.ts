@@ -93,10 +93,10 @@ describe("IAM", () => {
   const table = arnOf("aws_dynamodb_table", "jobs/table");
   const topic = arnOf("aws_sns_topic", "events/topic");
   const processorPolicy = policyOf(
-    byPath(json, "aws_iam_role_policy", "image-processor/role-policy")
+    byPath(json, "aws_iam_role_policy", "image-processor/execution/policy")
   );
   const loggerPolicy = policyOf(
-    byPath(json, "aws_iam_role_policy", "analytics-logger/role-policy")
+    byPath(json, "aws_iam_role_policy", "analytics-logger/execution/policy")
   );
   const common = (name: string) => ({
     logs: {

@@ -1,13 +1,12 @@
 import { Construct } from "constructs";
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { FunctionSizing, LambdaArchitecture } from "../config";
-import { policyDocument, type PolicyStatement } from "../iam-policy";
+import type { PolicyStatement } from "../iam-policy";
+import { FunctionRole } from "./function-role";
 
 /** Properties of a {@link PipelineFunction}. */
 export interface PipelineFunctionProps {
@@ -61,44 +60,11 @@ export class PipelineFunction extends Construct {
       messageRetentionSeconds: 1_209_600,
       sqsManagedSseEnabled: true,
     });
-    const role = new IamRole(this, "role", {
-      name: `${props.functionName}-role`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Service: "lambda.amazonaws.com" },
-            Action: "sts:AssumeRole",
-          },
-        ],
-      }),
-    });
-    const rolePolicy = new IamRolePolicy(this, "role-policy", {
-      name: "least-privilege",
-      role: role.id,
-      policy: policyDocument([
-        {
-          Sid: "WriteOwnLogs",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: [`${logGroup.arn}:*`],
-        },
-        ...props.statements,
-        {
-          Sid: "SendFailedInvocations",
-          Effect: "Allow",
-          Action: ["sqs:SendMessage"],
-          Resource: [failureQueue.arn],
-        },
-        {
-          // X-Ray accepts no resource-level scoping: these two actions only work on "*".
-          Sid: "WriteTraces",
-          Effect: "Allow",
-          Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-          Resource: ["*"],
-        },
-      ]),
+    const role = new FunctionRole(this, "execution", {
+      roleName: `${props.functionName}-role`,
+      logGroupArn: logGroup.arn,
+      failureQueueArn: failureQueue.arn,
+      statements: props.statements,
     });
     const code = new DataArchiveFile(this, "code", {
       type: "zip",
@@ -108,7 +74,7 @@ export class PipelineFunction extends Construct {
     });
     const fn = new LambdaFunction(this, "function", {
       functionName: props.functionName,
-      role: role.arn,
+      role: role.roleArn,
       runtime: "nodejs22.x",
       handler: "index.handler",
       architectures: [props.architecture],
@@ -123,19 +89,19 @@ export class PipelineFunction extends Construct {
       // The log group must exist first, or Lambda creates it on the first
       // invocation without retention; the policy must be in place before the
       // first event arrives.
-      dependsOn: [logGroup, rolePolicy],
+      dependsOn: [logGroup, role.policy],
     });
     new LambdaFunctionEventInvokeConfig(this, "async-config", {
       functionName: fn.functionName,
       maximumRetryAttempts: 2,
       destinationConfig: { onFailure: { destination: failureQueue.arn } },
       // Lambda checks that the role may send to the destination when this is written.
-      dependsOn: [rolePolicy],
+      dependsOn: [role.policy],
     });
 
     this.functionName = fn.functionName;
     this.functionArn = fn.arn;
-    this.roleName = role.name;
+    this.roleName = role.roleName;
     this.logGroupName = logGroup.name;
     this.logGroupArn = logGroup.arn;
     this.failureQueueArn = failureQueue.arn;
