@@ -5,7 +5,7 @@
  * every job and prints where the results are.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import { collectInputs, InputError, InputFile } from "./inputs";
@@ -130,7 +130,7 @@ async function run(options: CliOptions): Promise<number> {
     const summary = summarize(results, expected);
     writeFileSync(join(resultsDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     console.log(`\n${formatSummary(summary, resultsDir)}`);
-    console.log(`Function logs:       ${pipeline.logDir}/`);
+    console.log(`Function logs:       ${relative(process.cwd(), pipeline.logDir)}/`);
 
     return summary.problems.length === 0 ? 0 : 1;
   } finally {
@@ -140,8 +140,21 @@ async function run(options: CliOptions): Promise<number> {
   }
 }
 
+/**
+ * Prints process warnings as Node does, but for the AWS SDK's notice that it
+ * will soon need Node.js 22: the handlers run on Lambda's Node.js 22, and
+ * local mode on any supported Node, so the notice is only noise here.
+ */
+function quietSdkVersionNotice(): void {
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => {
+    if (!warning.message.includes("NodeVersionSupportWarning")) console.error(`${warning.name}: ${warning.message}`);
+  });
+}
+
 async function main(): Promise<void> {
   process.env.AWS_EC2_METADATA_DISABLED = "true";
+  quietSdkVersionNotice();
   try {
     const options = parseCli(process.argv.slice(2));
     if (!options) {

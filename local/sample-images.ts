@@ -57,9 +57,10 @@ export const SAMPLE_IMAGES: readonly SampleImage[] = [
     note: "stored portrait with EXIF orientation 6: the thumbnail must come out landscape",
     make: async () =>
       (await scene(2400, 1600, 20, 2))
-        .rotate(90)
+        // Stored turned a quarter left; orientation 6 tells viewers to turn it right.
+        .rotate(270)
         .jpeg({ quality: 85 })
-        .withExif({ IFD0: { Orientation: "6", Make: "Sample", Model: "Phone" } })
+        .withMetadata({ orientation: 6 })
         .toBuffer(),
   },
   {

@@ -80,6 +80,10 @@ export function summarize(
   return { rows, counts, problems };
 }
 
+function shorten(text: string, width: number): string {
+  return [...text].length <= width ? text : `${[...text].slice(0, width - 1).join("")}…`;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => [...row[column]].length)));
 
@@ -96,7 +100,7 @@ export function formatSummary(summary: RunSummary, outDir: string, cwd = process
       ...summary.rows.map((row) => [
         row.key,
         row.status,
-        row.detail,
+        shorten(row.detail, 72),
         row.latencyMs === undefined ? "-" : `${row.latencyMs} ms`,
       ]),
     ]),
