@@ -34,7 +34,7 @@ describe("buildHandlers (real handlers, this host's architecture)", () => {
     expect(listFiles(join(outDir, arch, "analytics-logger"))).toEqual(["index.js"]);
   });
 
-  it("gives byte-identical trees when unchanged sources are built again", () => {
+  it("I5: gives byte-identical trees when unchanged sources are built again", () => {
     // Act
     const hashes = [first, second].map((build) => build.map((fn) => fn.treeHash));
 
