@@ -101,10 +101,8 @@ export class FunctionHost {
     const child = fork(WORKER, [this.options.codeDir, this.options.handler], {
       cwd: this.options.codeDir,
       env: { ...this.options.environment },
-      // The worker is TypeScript, loaded through tsx's require hook. The
-      // handlers target Lambda's Node.js 22; on an older local Node the AWS
-      // SDK prints an upgrade notice that is only noise in a function's log.
-      execArgv: ["--require", TSX_HOOK, "--no-warnings"],
+      // The worker is TypeScript, loaded through tsx's require hook.
+      execArgv: ["--require", TSX_HOOK],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     child.stdout?.pipe(this.options.log, { end: false });

@@ -140,21 +140,9 @@ async function run(options: CliOptions): Promise<number> {
   }
 }
 
-/**
- * Prints process warnings as Node does, but for the AWS SDK's notice that it
- * will soon need Node.js 22: the handlers run on Lambda's Node.js 22, and
- * local mode on any supported Node, so the notice is only noise here.
- */
-function quietSdkVersionNotice(): void {
-  process.removeAllListeners("warning");
-  process.on("warning", (warning) => {
-    if (!warning.message.includes("NodeVersionSupportWarning")) console.error(`${warning.name}: ${warning.message}`);
-  });
-}
-
 async function main(): Promise<void> {
   process.env.AWS_EC2_METADATA_DISABLED = "true";
-  quietSdkVersionNotice();
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   try {
     const options = parseCli(process.argv.slice(2));
     if (!options) {

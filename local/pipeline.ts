@@ -211,6 +211,9 @@ function functionEnvironment(
     // uploads; real S3 needs no such setting.
     AWS_REQUEST_CHECKSUM_CALCULATION: "WHEN_REQUIRED",
     AWS_RESPONSE_CHECKSUM_VALIDATION: "WHEN_REQUIRED",
+    // The handlers target Lambda's Node.js 22; on an older local Node the
+    // SDK's notice that it will soon need 22 is only noise in the logs.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     ...own,
     ...extra,
   };

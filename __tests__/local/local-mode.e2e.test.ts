@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-import sharp from "sharp";
+import sharp, { Sharp } from "sharp";
 
 import type { RunSummary } from "../../local/summary";
 
@@ -111,10 +111,10 @@ describe("npm start (local mode)", () => {
     const row = samples.summary.rows.find((r) => r.key === "phone/IMG_0042 rotated.jpg")!;
     const thumbnail = sharp(row.thumbnailPath!);
     const { width, height } = await thumbnail.metadata();
-    const grey = (image: sharp.Sharp) => image.resize(96, 64, { fit: "fill" }).greyscale().raw().toBuffer();
+    const grey = (image: Sharp): Promise<Buffer> => image.resize(96, 64, { fit: "fill" }).greyscale().raw().toBuffer();
     const actual = await grey(thumbnail);
     const upright = await grey(sharp(join(outDir, "samples", row.key)).rotate());
-    const meanDifference = actual.reduce((sum, value, i) => sum + Math.abs(value - upright[i]), 0) / actual.length;
+    const meanDifference = actual.reduce((sum: number, value: number, i: number) => sum + Math.abs(value - upright[i]), 0) / actual.length;
 
     expect(width).toBeGreaterThan(height!);
     expect(meanDifference).toBeLessThan(8);
