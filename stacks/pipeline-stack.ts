@@ -112,9 +112,11 @@ export class PipelineStack extends TerraformStack {
       },
       statements: [
         {
+          // The uploads bucket is versioned and the handler reads the exact
+          // version named in the event, which S3 authorizes as GetObjectVersion.
           Sid: "ReadUploads",
           Effect: "Allow",
-          Action: ["s3:GetObject"],
+          Action: ["s3:GetObject", "s3:GetObjectVersion"],
           Resource: [`${uploads.bucketArn}/*`],
         },
         {

@@ -129,7 +129,12 @@ describe("IAM", () => {
     // Assert
     expect(statements).toEqual([
       logs,
-      { Sid: "ReadUploads", Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${uploads}/*`] },
+      {
+        Sid: "ReadUploads",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+        Resource: [`${uploads}/*`],
+      },
       {
         Sid: "WriteThumbnails",
         Effect: "Allow",
@@ -220,13 +225,16 @@ describe("IAM", () => {
     const uploadsObject = concrete(json, `${uploads}/photos/a.jpg`);
     const thumbnailsObject = concrete(json, `${thumbnails}/photos/a.jpg`);
 
-    it("I6: lets the processor read uploads and write thumbnails", async () => {
+    it("I6: lets the processor read uploads (any version) and write thumbnails", async () => {
       // Act
       const read = await decide({ action: "s3:GetObject", resource: uploadsObject }, [policy]);
+      const readVersion = await decide({ action: "s3:GetObjectVersion", resource: uploadsObject }, [
+        policy,
+      ]);
       const write = await decide({ action: "s3:PutObject", resource: thumbnailsObject }, [policy]);
 
       // Assert
-      expect([read, write]).toEqual(["Allowed", "Allowed"]);
+      expect([read, readVersion, write]).toEqual(["Allowed", "Allowed", "Allowed"]);
     });
 
     it("I6: refuses the processor any PutObject into the uploads bucket", async () => {
