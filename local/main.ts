@@ -8,6 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
+import { EMULATOR_CREDENTIALS } from "./emulators";
 import { collectInputs, InputError, InputFile } from "./inputs";
 import { JobTracker } from "./job-tracker";
 import { LocalPipeline, startLocalPipeline } from "./pipeline";
@@ -27,6 +28,8 @@ Options:
   --stack-json FILE  run an already synthesized cdk.tf.json (skips build and synth)
   --timeout SECONDS  how long to wait for all jobs (default 120)
   --concurrency N    execution environments per function (default 2)
+  --keep-running     after the summary, keep the emulators up (Ctrl-C stops them)
+                     and print aws CLI commands to try the pipeline by hand
   -h, --help         this text`;
 
 interface CliOptions {
@@ -35,6 +38,7 @@ interface CliOptions {
   readonly stackJson?: string;
   readonly timeoutMs: number;
   readonly concurrency: number;
+  readonly keepRunning: boolean;
 }
 
 function positiveNumber(value: string | undefined, fallback: number, flag: string): number {
@@ -54,6 +58,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
       "stack-json": { type: "string" },
       timeout: { type: "string" },
       concurrency: { type: "string" },
+      "keep-running": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -65,6 +70,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     stackJson: values["stack-json"] ? resolve(values["stack-json"]) : undefined,
     timeoutMs: positiveNumber(values.timeout, 120, "--timeout") * 1000,
     concurrency: Math.floor(positiveNumber(values.concurrency, 2, "--concurrency")),
+    keepRunning: values["keep-running"] ?? false,
   };
 }
 
@@ -84,6 +90,20 @@ async function uploadAll(tracker: JobTracker, inputs: readonly InputFile[]): Pro
     }
   });
   await Promise.all(workers);
+}
+
+/** What to type to use the running emulators with the aws CLI. */
+function handTryInstructions(pipeline: LocalPipeline): string {
+  const { outputs, endpoints } = pipeline;
+
+  return [
+    "The emulators stay up until Ctrl-C. In another shell:",
+    `  export AWS_ACCESS_KEY_ID=${EMULATOR_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${EMULATOR_CREDENTIALS.secretAccessKey} AWS_REGION=${outputs.region}`,
+    `  aws --endpoint-url ${endpoints.s3} s3 cp photo.jpg s3://${outputs.uploadsBucket}/photo.jpg`,
+    `  aws --endpoint-url ${endpoints.s3} s3 ls s3://${outputs.thumbnailsBucket}/ --recursive`,
+    `  aws --endpoint-url ${endpoints.dynamodb} dynamodb scan --table-name ${outputs.jobsTable}`,
+    `  aws --endpoint-url ${endpoints.s3} s3 ls s3://${outputs.analyticsBucket}/ --recursive`,
+  ].join("\n");
 }
 
 async function run(options: CliOptions): Promise<number> {
@@ -131,6 +151,15 @@ async function run(options: CliOptions): Promise<number> {
     writeFileSync(join(resultsDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     console.log(`\n${formatSummary(summary, resultsDir)}`);
     console.log(`Function logs:       ${relative(process.cwd(), pipeline.logDir)}/`);
+    if (options.keepRunning) {
+      process.off("SIGINT", interrupt);
+      process.off("SIGTERM", interrupt);
+      console.log(`\n${handTryInstructions(pipeline)}`);
+      await new Promise((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+    }
 
     return summary.problems.length === 0 ? 0 : 1;
   } finally {
