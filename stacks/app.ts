@@ -1,5 +1,6 @@
 import { App } from "./cdktf";
 import type { PipelineConfig } from "./config";
+import { applyLocalStackTarget } from "./localstack";
 import { PipelineStack } from "./pipeline-stack";
 
 /** Options of {@link buildApp}. */
@@ -19,6 +20,7 @@ export function buildApp(
 ): { app: App; stack: PipelineStack } {
   const app = new App({ outdir: options.outdir, stackTraces: false });
   const stack = new PipelineStack(app, config);
+  applyLocalStackTarget(stack, config.localstackEndpoint);
 
   return { app, stack };
 }

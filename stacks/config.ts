@@ -13,7 +13,7 @@ import { ConfigError } from "./errors";
  * | LAMBDA_ARCH | `arm64` (`local`: this host's) | `arm64` or `x86_64` |
  * | INSTRUCTOR_USER | `on` | `on`/`off`: the read-only instructor IAM user |
  * | BUCKET_NAMES_WITH_ACCOUNT_ID | `on` (`local`: `off`) | suffix bucket names with the account id (S3 names are global) |
- * | BUCKET_FORCE_DESTROY | `on` | let `terraform destroy` delete buckets that still hold objects |
+ * | BUCKET_FORCE_DESTROY | `off` for stages `prod`/`production`, else `on` | let `terraform destroy` delete buckets that still hold objects |
  * | LOG_RETENTION_DAYS | `14` | retention of both log groups (a CloudWatch Logs value) |
  * | PIPELINE_LOG_LEVEL | `INFO` | LOG_LEVEL given to both functions |
  * | ANALYTICS_PREFIX | `image-events` | key prefix of the analytics documents |
@@ -24,6 +24,7 @@ import { ConfigError } from "./errors";
  * | LOGGER_MEMORY_MB, LOGGER_TIMEOUT_SECONDS | `256`, `10` | logger sizing |
  * | PROCESSOR_RESERVED_CONCURRENCY, LOGGER_RESERVED_CONCURRENCY | unset | reserved concurrency (unset: none reserved) |
  * | TF_STATE_BUCKET, TF_STATE_KEY, TF_STATE_REGION | unset, `<stack>/terraform.tfstate`, the stack region | S3 state backend, see {@link StateBackendConfig} |
+ * | LOCALSTACK_ENDPOINT | unset | e.g. `http://localhost:4566`: aim the AWS provider at LocalStack (see stacks/localstack.ts) |
  */
 export interface PipelineConfig {
   /** Stage name, e.g. `dev`, `prod`, `local`. */
@@ -54,6 +55,8 @@ export interface PipelineConfig {
   readonly logger: FunctionSizing;
   /** Where Terraform keeps the state of this stack. */
   readonly stateBackend: StateBackendConfig;
+  /** LocalStack edge URL every AWS service endpoint points at; undefined targets AWS. */
+  readonly localstackEndpoint?: string;
 }
 
 /** Lambda instruction set names, as the Lambda API spells them. */
@@ -127,6 +130,9 @@ const PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()-]+(?:\/[A-Za-z0-9!_.*'()-]+)*$/;
 
 /** The stage that the embedded local mode synthesizes. */
 export const LOCAL_STAGE = "local";
+
+/** Stages treated as production: buckets there are never force-destroyed by default. */
+export const PRODUCTION_STAGES: readonly string[] = ["prod", "production"];
 
 /**
  * Reads the pipeline configuration from environment variables (see
@@ -217,7 +223,11 @@ export function loadConfig(
     architecture,
     instructorUser: readSwitch(read, "INSTRUCTOR_USER", true),
     accountIdInBucketNames: readSwitch(read, "BUCKET_NAMES_WITH_ACCOUNT_ID", !isLocal),
-    forceDestroyBuckets: readSwitch(read, "BUCKET_FORCE_DESTROY", true),
+    forceDestroyBuckets: readSwitch(
+      read,
+      "BUCKET_FORCE_DESTROY",
+      !PRODUCTION_STAGES.includes(stage)
+    ),
     logRetentionDays,
     logLevel,
     analytics: { prefix: analyticsPrefix, transitionDays, expirationDays },
@@ -229,6 +239,7 @@ export function loadConfig(
     processor: readSizing(read, "PROCESSOR", 1024, 30),
     logger: readSizing(read, "LOGGER", 256, 10),
     stateBackend: readStateBackend(read, stackName, region),
+    localstackEndpoint: readEndpoint(read, "LOCALSTACK_ENDPOINT"),
   };
 }
 
@@ -330,4 +341,20 @@ function readStateBackend(read: Reader, stackName: string, region: string): Stat
   }
 
   return { kind: "s3", bucket, key, region: stateRegion };
+}
+
+function readEndpoint(read: Reader, name: string): string | undefined {
+  const raw = read(name);
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || !["http:", "https:"].includes(url.protocol) || url.search || url.hash) {
+    throw new ConfigError(name, `"${raw}" must be an http(s) URL such as http://localhost:4566`);
+  }
+
+  return raw.replace(/\/+$/, "");
 }
