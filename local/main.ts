@@ -9,6 +9,8 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import { EMULATOR_CREDENTIALS } from "./emulators";
+import { writeEndpointsFile } from "./endpoints-file";
+import { writeGallery } from "./gallery";
 import { collectInputs, InputError, InputFile } from "./inputs";
 import { JobTracker } from "./job-tracker";
 import { LocalPipeline, startLocalPipeline } from "./pipeline";
@@ -29,7 +31,8 @@ Options:
   --timeout SECONDS  how long to wait for all jobs (default 120)
   --concurrency N    execution environments per function (default 2)
   --keep-running     after the summary, keep the emulators up (Ctrl-C stops them)
-                     and print aws CLI commands to try the pipeline by hand
+                     and print aws CLI commands to try the pipeline by hand;
+                     the endpoints go to <out>/run/local-endpoints.json
   -h, --help         this text`;
 
 interface CliOptions {
@@ -151,14 +154,19 @@ async function run(options: CliOptions): Promise<number> {
     writeFileSync(join(resultsDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     console.log(`\n${formatSummary(summary, resultsDir)}`);
     console.log(`Function logs:       ${relative(process.cwd(), pipeline.logDir)}/`);
+    console.log(`Gallery:             ${relative(process.cwd(), writeGallery(summary, resultsDir))}`);
     if (options.keepRunning) {
       process.off("SIGINT", interrupt);
       process.off("SIGTERM", interrupt);
+      const endpointsFile = writeEndpointsFile(pipeline, workDir);
       console.log(`\n${handTryInstructions(pipeline)}`);
+      console.log(`Endpoints for other tools: ${relative(process.cwd(), endpointsFile)}`);
+      console.log(`  npm run verify -- --local ${relative(process.cwd(), endpointsFile)}`);
       await new Promise((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
       });
+      rmSync(endpointsFile, { force: true });
     }
 
     return summary.problems.length === 0 ? 0 : 1;
