@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-import sharp from "sharp";
+import sharp, { Sharp } from "sharp";
 
 import { writeGallery } from "../../local/gallery";
 import type { RunSummary, SummaryRow } from "../../local/summary";
@@ -27,7 +27,7 @@ const CYAN: Rgb = [0, 255, 255];
 const ORANGE: Rgb = [255, 128, 0];
 
 /** A checkerboard of two colours, `cell` pixels per square. */
-function checkerboard(width: number, height: number, a: Rgb, b: Rgb, cell = 8): sharp.Sharp {
+function checkerboard(width: number, height: number, a: Rgb, b: Rgb, cell = 8): Sharp {
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) {
@@ -73,7 +73,7 @@ describe("gallery.html in headless chromium", () => {
 
         return path;
       };
-      const original = (name: string, image: sharp.Sharp, format: "png" | "jpeg" | "tiff") =>
+      const original = (name: string, image: Sharp, format: "png" | "jpeg" | "tiff") =>
         image
           .toFormat(format)
           .toBuffer()
