@@ -6,7 +6,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 
-import { AsyncInvoker } from "./async-invoker";
+import { AsyncInvoker, AsyncInvokerOptions } from "./async-invoker";
 import { createAttributeLookup } from "./attribute-lookup";
 import { EMULATOR_CREDENTIALS, Emulators, S3rverEvent, startEmulators } from "./emulators";
 import { FunctionHost } from "./function-host";
@@ -35,6 +35,17 @@ export interface LocalPipelineOptions {
   readonly retryDelayMs?: (retry: number) => number;
   /** Variables added to every function's environment after the stack's own. */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Gives a function its own service endpoints instead of the emulators'
+   * (a proxy that records or disturbs its calls, for instance). Called once
+   * per function, after the emulators are up; the caller stops what it starts.
+   */
+  readonly functionEndpoints?: (
+    functionName: string,
+    emulators: Emulators["endpoints"],
+  ) => Promise<Emulators["endpoints"]>;
+  /** Builds each function's async invoker (default an AsyncInvoker); a test re-delivers with it. */
+  readonly createInvoker?: (host: FunctionHost, options: AsyncInvokerOptions) => AsyncInvoker;
 }
 
 /** Where the stack's outputs point, resolved against the emulators. */
@@ -118,12 +129,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
     for (const fn of model.functions) {
       const log = createWriteStream(join(logDir, `${fn.name}.log`), { flags: "w" });
       logs.push(log);
+      const endpoints = options.functionEndpoints
+        ? await options.functionEndpoints(fn.name, emulators.endpoints)
+        : emulators.endpoints;
       const host = new FunctionHost({
         name: fn.name,
         codeDir: fn.codeDir,
         handler: fn.handler,
         timeoutSeconds: fn.timeoutSeconds,
-        environment: functionEnvironment(fn, model, resolve, emulators.endpoints, options.extraEnvironment),
+        environment: functionEnvironment(fn, model, resolve, endpoints, options.extraEnvironment),
         concurrency: options.concurrency ?? 2,
         log,
       });
@@ -132,14 +146,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const failureQueue = config?.onFailureQueueAddress
         ? resolve(`\${${config.onFailureQueueAddress}.url}`, `${fn.address} on-failure destination`)
         : undefined;
+      const invokerOptions: AsyncInvokerOptions = {
+        functionArn: resolve(`\${${fn.address}.arn}`, fn.address),
+        maximumRetryAttempts: config?.maximumRetryAttempts ?? 2,
+        retryDelayMs: options.retryDelayMs ?? ((retry) => 100 * retry),
+        onFailure: failureQueue ? queueDestination(clients, failureQueue) : undefined,
+      };
       invokers.set(
         fn.address,
-        new AsyncInvoker(host, {
-          functionArn: resolve(`\${${fn.address}.arn}`, fn.address),
-          maximumRetryAttempts: config?.maximumRetryAttempts ?? 2,
-          retryDelayMs: options.retryDelayMs ?? ((retry) => 100 * retry),
-          onFailure: failureQueue ? queueDestination(clients, failureQueue) : undefined,
-        }),
+        options.createInvoker?.(host, invokerOptions) ?? new AsyncInvoker(host, invokerOptions),
       );
     }
 
