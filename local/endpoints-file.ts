@@ -51,7 +51,11 @@ export function describeEndpoints(pipeline: LocalPipeline, pid = process.pid): L
     pid,
     region: outputs.region,
     endpoints: { ...pipeline.endpoints },
-    credentials: { ...EMULATOR_CREDENTIALS },
+    // Copied field by field: the SDK annotates the shared credentials object it was given.
+    credentials: {
+      accessKeyId: EMULATOR_CREDENTIALS.accessKeyId,
+      secretAccessKey: EMULATOR_CREDENTIALS.secretAccessKey,
+    },
     outputs: {
       stack_name: outputs.stackName,
       aws_region: outputs.region,
