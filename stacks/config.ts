@@ -239,7 +239,7 @@ export function loadConfig(
     processor: readSizing(read, "PROCESSOR", 1024, 30),
     logger: readSizing(read, "LOGGER", 256, 10),
     stateBackend: readStateBackend(read, stackName, region),
-    localstackEndpoint: readEndpoint(read, "LOCALSTACK_ENDPOINT"),
+    localstackEndpoint: readLocalStackEndpoint(read),
   };
 }
 
@@ -341,6 +341,19 @@ function readStateBackend(read: Reader, stackName: string, region: string): Stat
   }
 
   return { kind: "s3", bucket, key, region: stateRegion };
+}
+
+function readLocalStackEndpoint(read: Reader): string | undefined {
+  const endpoint = readEndpoint(read, "LOCALSTACK_ENDPOINT");
+  if (endpoint !== undefined && read("TF_STATE_BUCKET") !== undefined) {
+    // The backend block takes no provider endpoints: the state would go to AWS.
+    throw new ConfigError(
+      "LOCALSTACK_ENDPOINT",
+      "cannot be combined with TF_STATE_BUCKET, whose S3 backend would keep the state in AWS; unset TF_STATE_BUCKET"
+    );
+  }
+
+  return endpoint;
 }
 
 function readEndpoint(read: Reader, name: string): string | undefined {

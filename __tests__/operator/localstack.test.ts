@@ -108,6 +108,15 @@ describe("LOCALSTACK_ENDPOINT", () => {
     expect(attempt).toThrow(/^LOCALSTACK_ENDPOINT: "localhost:4566" must be an http\(s\) URL/);
   });
 
+  it("refuses a remote state bucket, which would keep LocalStack's state in AWS", () => {
+    // Act
+    const attempt = () =>
+      loadConfig({ LOCALSTACK_ENDPOINT: ENDPOINT, TF_STATE_BUCKET: "acme-terraform-state" });
+
+    // Assert
+    expect(attempt).toThrow(/^LOCALSTACK_ENDPOINT: cannot be combined with TF_STATE_BUCKET/);
+  });
+
   it("drops a trailing slash so that the provider gets one URL form", () => {
     // Act
     const config = loadConfig({ LOCALSTACK_ENDPOINT: "http://127.0.0.1:4566/" });
