@@ -1,0 +1,105 @@
+import { AsyncInvoker, AsyncInvokerOptions, AsyncOutcome } from "../async-invoker";
+import { FunctionHost } from "../function-host";
+
+/** Deliver the S3 events of these object keys `copies` times in all, as a duplicate-prone S3 would. */
+export interface RedeliveryRule {
+  /** Decoded object keys. */
+  readonly keys: readonly string[];
+  /** Deliveries in all, the first included (3 means two duplicates). */
+  readonly copies: number;
+  /** One after another, each waiting for the last, or all at the same moment. */
+  readonly mode: "sequential" | "concurrent";
+}
+
+/** What one delivery of an event was about and how it ended. */
+export interface DeliveryRecord {
+  readonly functionName: string;
+  /** 1 for the event's first delivery, 2 and up for duplicates. */
+  readonly copy: number;
+  /** S3 events: the object of each record, key decoded. */
+  readonly objects: readonly { bucket: string; key: string; sequencer?: string }[];
+  /** SNS events: the MessageId of each record. */
+  readonly messageIds: readonly string[];
+  readonly attempts: number;
+  readonly ok: boolean;
+  readonly errorType?: string;
+  readonly sentToDestination: boolean;
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+interface EventRecord {
+  s3?: { bucket?: { name?: string }; object?: { key?: string; sequencer?: string } };
+  Sns?: { MessageId?: string };
+}
+
+/** An S3 event key is form-encoded: `+` is a space. */
+function decodeEventKey(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, " "));
+}
+
+function recordsOf(event: unknown): EventRecord[] {
+  const records = (event as { Records?: unknown } | null)?.Records;
+
+  return Array.isArray(records) ? (records as EventRecord[]) : [];
+}
+
+/**
+ * An AsyncInvoker that reports every delivery and its outcome, and delivers
+ * the S3 events of chosen keys more than once, exactly as received, to test
+ * that duplicates change nothing.
+ */
+export class WatchedInvoker extends AsyncInvoker {
+  constructor(
+    host: FunctionHost,
+    options: AsyncInvokerOptions,
+    private readonly functionName: string,
+    private readonly redeliveries: readonly RedeliveryRule[],
+    private readonly onDelivery: (record: DeliveryRecord) => void,
+  ) {
+    super(host, options);
+  }
+
+  override async invoke(event: unknown): Promise<AsyncOutcome> {
+    const objects = recordsOf(event)
+      .filter((record) => record.s3?.object?.key !== undefined)
+      .map((record) => ({
+        bucket: record.s3?.bucket?.name ?? "",
+        key: decodeEventKey(record.s3!.object!.key!),
+        sequencer: record.s3?.object?.sequencer,
+      }));
+    const messageIds = recordsOf(event)
+      .map((record) => record.Sns?.MessageId)
+      .filter((id): id is string => id !== undefined);
+    const rule = this.redeliveries.find((r) => objects.some((o) => r.keys.includes(o.key)));
+    const deliver = async (copy: number): Promise<AsyncOutcome> => {
+      const startedAt = Date.now();
+      const outcome = await super.invoke(event);
+      this.onDelivery({
+        functionName: this.functionName,
+        copy,
+        objects,
+        messageIds,
+        attempts: outcome.attempts,
+        ok: outcome.result.ok,
+        errorType: outcome.result.ok ? undefined : outcome.result.errorType,
+        sentToDestination: outcome.sentToDestination,
+        startedAt,
+        endedAt: Date.now(),
+      });
+
+      return outcome;
+    };
+
+    const copies = rule?.copies ?? 1;
+    if (rule?.mode === "concurrent") {
+      const outcomes = await Promise.all(Array.from({ length: copies }, (_, i) => deliver(i + 1)));
+
+      return outcomes[0];
+    }
+    const first = await deliver(1);
+    for (let copy = 2; copy <= copies; copy += 1) await deliver(copy);
+
+    return first;
+  }
+}
