@@ -21,17 +21,9 @@ interface YamlModule {
   JSON_SCHEMA: unknown;
 }
 
-/**
- * js-yaml comes with the test toolchain (jest's coverage support); the JSON
- * schema keeps `on:` a key rather than a YAML 1.1 boolean.
- */
+/** Parses YAML with the JSON schema, which keeps `on:` a key rather than a YAML 1.1 boolean. */
 function loadYaml(text: string): Node {
-  let yaml: YamlModule;
-  try {
-    yaml = require("js-yaml") as YamlModule;
-  } catch (error) {
-    throw new Error(`js-yaml is not installed; add it as a devDependency (${String(error)})`);
-  }
+  const yaml = require("js-yaml") as YamlModule;
 
   return yaml.load(text, { schema: yaml.JSON_SCHEMA }) as Node;
 }
