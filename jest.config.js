@@ -7,5 +7,6 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   setupFiles: ["<rootDir>/__tests__/setup-env.ts"],
+  globalSetup: "<rootDir>/__tests__/global-setup.ts",
   testTimeout: 60000,
 };

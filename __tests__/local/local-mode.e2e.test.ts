@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import sharp, { Sharp } from "sharp";
 
 import type { RunSummary } from "../../local/summary";
+import { localStackJson } from "../support/local-stack";
 
 const ROOT = resolve(__dirname, "..", "..");
 const CORPUS = resolve(ROOT, "..", "shared", "fixtures");
@@ -71,7 +72,7 @@ describe("npm start (local mode)", () => {
   let samples: RunResult;
 
   beforeAll(async () => {
-    samples = await runLocal([], outDir);
+    samples = await runLocal(["--stack-json", localStackJson()], outDir);
   }, 300_000);
 
   it("exits 0 and prints a summary naming every sample", () => {
@@ -153,8 +154,7 @@ describe("npm start (local mode)", () => {
     "runs every image of the shared corpus to the end SOURCES.md gives it",
     async () => {
       const corpusOut = mkdtempSync(join(tmpdir(), "local-corpus-"));
-      const stackJson = join(ROOT, "cdktf.out", "stacks", "activity4-image-pipeline-local", "cdk.tf.json");
-      const run = await runLocal(["--stack-json", stackJson, CORPUS], corpusOut);
+      const run = await runLocal(["--stack-json", localStackJson(), CORPUS], corpusOut);
       const files = readdirSync(CORPUS).filter((f) => f !== "SOURCES.md");
 
       expect(run.summary.rows.filter((r) => r.status === "LOST")).toEqual([]);

@@ -21,6 +21,7 @@ import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import sharp from "sharp";
 
 import type { LocalEndpointsFile } from "../../local/endpoints-file";
+import { localStackJson } from "../support/local-stack";
 
 const ROOT = resolve(__dirname, "..", "..");
 
@@ -72,7 +73,17 @@ describe("npm run verify against npm start -- --keep-running", () => {
       .toFile(input);
     child = spawn(
       process.execPath,
-      ["--import", "tsx", "local/main.ts", "--keep-running", "--out", outDir, input],
+      [
+        "--import",
+        "tsx",
+        "local/main.ts",
+        "--keep-running",
+        "--stack-json",
+        localStackJson(),
+        "--out",
+        outDir,
+        input,
+      ],
       {
         cwd: ROOT,
         env: { ...process.env, AWS_EC2_METADATA_DISABLED: "true", CHECKPOINT_DISABLE: "1" },
