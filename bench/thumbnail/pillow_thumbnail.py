@@ -1,11 +1,13 @@
 """Child process of the thumbnail bench: times Pillow's thumbnail() in process.
 
-Usage: pillow_thumbnail.py <input> <draft|exif-transpose> <iterations> <warm-up> <output>
+Usage: pillow_thumbnail.py <input> <mode> <iterations> <warm-up> <output>
 Prints {"timesMs": [...], "bytes": n} on stdout. "draft" is Image.thumbnail()
 as documented, which lets the JPEG decoder scale down by up to 8 while it
 decodes; "exif-transpose" applies ImageOps.exif_transpose() first, as code that
 honours camera orientation does, which decodes every pixel before the
-thumbnail is made.
+thumbnail is made. Two modes make no thumbnail and write an empty output:
+"decode" decodes every pixel, "draft-decode" decodes with the same 1/8 draft
+that thumbnail() asks for, so that decoding and resizing can be told apart.
 """
 
 import io
@@ -18,8 +20,17 @@ from PIL import Image, ImageOps
 SIZE = (128, 128)
 
 
+MODES = ("draft", "exif-transpose", "decode", "draft-decode")
+
+
 def make(data, mode):
     image = Image.open(io.BytesIO(data))
+    if mode in ("decode", "draft-decode"):
+        if mode == "draft-decode":
+            # What thumbnail() requests: the size times its default reducing_gap of 2.
+            image.draft("RGB", (SIZE[0] * 2, SIZE[1] * 2))
+        image.load()
+        return b""
     if mode == "exif-transpose":
         image = ImageOps.exif_transpose(image)
     image.thumbnail(SIZE)
@@ -30,8 +41,8 @@ def make(data, mode):
 
 def main():
     path, mode, iterations, warm_up, output_path = sys.argv[1:6]
-    if mode not in ("draft", "exif-transpose"):
-        raise SystemExit(f"unknown mode {mode!r}: use draft or exif-transpose")
+    if mode not in MODES:
+        raise SystemExit(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
     with open(path, "rb") as handle:
         data = handle.read()
     output = b""

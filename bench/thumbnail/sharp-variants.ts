@@ -13,6 +13,8 @@ export interface SharpVariant {
   /** What differs from the handler's own code, for the report. */
   readonly description: string;
   readonly run: (input: Buffer) => Promise<Buffer>;
+  /** Not a thumbnail: a measurement that helps read the others (no quality figure). */
+  readonly diagnostic?: boolean;
 }
 
 interface Tuning {
@@ -102,6 +104,16 @@ export const SHARP_VARIANTS: readonly SharpVariant[] = [
     run: tuned({ jpeg: { chromaSubsampling: "4:4:4" } }),
   },
   { name: "quality-90", description: "jpeg quality 90", run: tuned({ jpeg: { quality: 90 } }) },
+  {
+    name: "full-decode",
+    description: "decode every pixel to raw RGB, no thumbnail",
+    diagnostic: true,
+    run: async (input) => {
+      await sharp(input).raw().toBuffer();
+
+      return Buffer.alloc(0);
+    },
+  },
   {
     name: "quality-90-444",
     description: "jpeg quality 90, chromaSubsampling 4:4:4",

@@ -36,8 +36,8 @@ export interface ThumbnailRow {
   /** Output size when it is not the thumbnail size, e.g. djpeg's 1/8 decode. */
   readonly outputSize?: string;
   readonly note?: string;
-  /** Measured on a 16x16 JPEG: the fixed cost per image, not a thumbnail of the photo. */
-  readonly fixedCost?: boolean;
+  /** Not a thumbnail of the photo (a 16x16 JPEG, or decoding only): helps read the others. */
+  readonly diagnostic?: boolean;
   /** The output is byte for byte the handler's: the same work, so any time difference is noise. */
   readonly sameAsHandler?: boolean;
 }
@@ -66,7 +66,7 @@ interface Contender {
   readonly timing: ThumbnailRow["timing"];
   readonly output: string;
   readonly note?: string;
-  readonly fixedCost?: boolean;
+  readonly diagnostic?: boolean;
   /** One round: returns the times measured in it. */
   readonly measure: (options: ThumbnailBenchOptions) => Promise<number[]>;
 }
@@ -113,14 +113,14 @@ function sharpContender(
   input: string,
   output: string,
   variant: SharpVariant,
-  fixedCost = false
+  setting = variant.description
 ): Contender {
   return {
     tool: "sharp",
-    setting: fixedCost ? `${variant.description}, on a 16x16 JPEG` : variant.description,
+    setting,
     timing: "in-process",
     output,
-    fixedCost,
+    diagnostic: variant.diagnostic || setting !== variant.description,
     measure: async (options) =>
       (
         await inProcess(NODE, [
@@ -143,14 +143,14 @@ function pillowContender(
   output: string,
   mode: string,
   setting: string,
-  fixedCost = false
+  diagnostic = false
 ): Contender {
   return {
     tool: "Pillow",
-    setting: fixedCost ? `${setting}, on a 16x16 JPEG` : setting,
+    setting,
     timing: "in-process",
     output,
-    fixedCost,
+    diagnostic,
     measure: async (options) =>
       (
         await inProcess(python, [
@@ -176,23 +176,41 @@ function contenders(
     sharpContender(input, join(outDir, `sharp-${variant.name}.jpg`), variant)
   );
   const samePipeline = SHARP_VARIANTS.find((variant) => variant.name === "same-pipeline");
-  if (samePipeline)
-    list.push(sharpContender(tiny, join(outDir, "sharp-tiny.jpg"), samePipeline, true));
+  if (samePipeline) {
+    list.push(
+      sharpContender(
+        tiny,
+        join(outDir, "sharp-tiny.jpg"),
+        samePipeline,
+        `${samePipeline.description}, on a 16x16 JPEG`
+      )
+    );
+  }
 
   if (tools.pillow) {
     const python = tools.pillow.path;
     const draft = "Image.thumbnail((128,128)) (draft mode), save JPEG q80";
-    list.push(pillowContender(python, input, join(outDir, "pillow-draft.jpg"), "draft", draft));
-    list.push(
-      pillowContender(
-        python,
-        input,
-        join(outDir, "pillow-exif-transpose.jpg"),
-        "exif-transpose",
-        "ImageOps.exif_transpose() first, then the same"
-      )
+    const pillow = (mode: string, setting: string, file = input, diagnostic = false) =>
+      list.push(
+        pillowContender(
+          python,
+          file,
+          join(outDir, `pillow-${mode}${diagnostic ? "-diag" : ""}.jpg`),
+          mode,
+          setting,
+          diagnostic
+        )
+      );
+    pillow("draft", draft);
+    pillow("exif-transpose", "ImageOps.exif_transpose() first, then the same");
+    pillow("draft", `${draft}, on a 16x16 JPEG`, tiny, true);
+    pillow(
+      "draft-decode",
+      "the 1/8 draft decode that thumbnail() asks for, no resize or encode",
+      input,
+      true
     );
-    list.push(pillowContender(python, tiny, join(outDir, "pillow-tiny.jpg"), "draft", draft, true));
+    pillow("decode", "decode every pixel, no thumbnail", input, true);
   }
 
   if (tools.imagemagick) {
@@ -248,6 +266,15 @@ function contenders(
       note: "decodes to 456x342 and neither resizes nor encodes; its quality is measured after an exact Lanczos resize to 128x96 outside the timing",
       measure: (options) =>
         perProcess(options.processRuns, djpeg, ["-scale", "1/8", "-outfile", output, input]),
+    });
+    const full = join(outDir, "djpeg-full.ppm");
+    list.push({
+      tool: "djpeg",
+      setting: "decode every pixel (no -scale), no thumbnail",
+      timing: "per-process",
+      output: full,
+      diagnostic: true,
+      measure: (options) => perProcess(options.processRuns, djpeg, ["-outfile", full, input]),
     });
   }
 
@@ -346,7 +373,7 @@ export async function runThumbnailBench(
   for (const [index, contender] of list.entries()) {
     const { size } = statSync(contender.output);
     const measured =
-      size > 0 && !contender.fixedCost ? await qualityOf(contender.output, reference) : undefined;
+      size > 0 && !contender.diagnostic ? await qualityOf(contender.output, reference) : undefined;
     rows.push({
       tool: contender.tool,
       setting: contender.setting,
@@ -356,7 +383,7 @@ export async function runThumbnailBench(
       quality: measured?.quality,
       outputSize: measured?.size,
       note: contender.note,
-      fixedCost: contender.fixedCost,
+      diagnostic: contender.diagnostic,
       sameAsHandler: size > 0 && readFileSync(contender.output).equals(handlerOutput),
     });
   }
