@@ -38,6 +38,8 @@ export interface Scenario {
   readonly seed?: number;
   readonly faults?: readonly FaultRule[];
   readonly redeliveries?: readonly RedeliveryRule[];
+  /** Put a version id in every S3 event, as S3 does for the stack's versioned uploads bucket. */
+  readonly versionedUploads?: boolean;
   /** Every function's timeout, in seconds (default: the stack's). */
   readonly functionTimeoutSeconds?: number;
   /** Wait before each Lambda retry, in milliseconds (default: local mode's 100 ms times n). */
@@ -216,13 +218,12 @@ export async function runScenario(
         return { s3: proxy.url, dynamodb: proxy.url, sns: proxy.url, sqs: proxy.url };
       },
       createInvoker: (host, options) =>
-        new WatchedInvoker(
-          host,
-          options,
-          options.functionArn.split(":").pop() ?? "function",
-          scenario.redeliveries ?? [],
-          (delivery) => deliveries.push(delivery),
-        ),
+        new WatchedInvoker(host, options, {
+          functionName: options.functionArn.split(":").pop() ?? "function",
+          redeliveries: scenario.redeliveries ?? [],
+          addVersionIds: scenario.versionedUploads,
+          onDelivery: (delivery) => deliveries.push(delivery),
+        }),
     });
 
     const uploads: UploadRecord[] = [];

@@ -44,6 +44,33 @@ function recordsOf(event: unknown): EventRecord[] {
   return Array.isArray(records) ? (records as EventRecord[]) : [];
 }
 
+/** What a WatchedInvoker watches and changes. */
+export interface WatchOptions {
+  readonly functionName: string;
+  readonly redeliveries: readonly RedeliveryRule[];
+  /**
+   * Give each S3 record a version id, as S3 does for a versioned bucket (the
+   * S3 emulator keeps no versions and ignores the id when reading).
+   */
+  readonly addVersionIds?: boolean;
+  readonly onDelivery: (record: DeliveryRecord) => void;
+}
+
+/** The event with a version id on each S3 record, derived from its sequencer so a redelivery keeps it. */
+function withVersionIds(event: unknown): unknown {
+  const records = recordsOf(event).map((record) => {
+    const object = record.s3?.object as Record<string, unknown> | undefined;
+    if (!record.s3 || !object || object.versionId !== undefined) return record;
+
+    return {
+      ...record,
+      s3: { ...record.s3, object: { ...object, versionId: `v${object.sequencer}` } },
+    };
+  });
+
+  return { ...(event as object), Records: records };
+}
+
 /**
  * An AsyncInvoker that reports every delivery and its outcome, and delivers
  * the S3 events of chosen keys more than once, exactly as received, to test
@@ -53,14 +80,13 @@ export class WatchedInvoker extends AsyncInvoker {
   constructor(
     host: FunctionHost,
     options: AsyncInvokerOptions,
-    private readonly functionName: string,
-    private readonly redeliveries: readonly RedeliveryRule[],
-    private readonly onDelivery: (record: DeliveryRecord) => void,
+    private readonly watch: WatchOptions,
   ) {
     super(host, options);
   }
 
-  override async invoke(event: unknown): Promise<AsyncOutcome> {
+  override async invoke(received: unknown): Promise<AsyncOutcome> {
+    const event = this.watch.addVersionIds ? withVersionIds(received) : received;
     const objects = recordsOf(event)
       .filter((record) => record.s3?.object?.key !== undefined)
       .map((record) => ({
@@ -71,12 +97,12 @@ export class WatchedInvoker extends AsyncInvoker {
     const messageIds = recordsOf(event)
       .map((record) => record.Sns?.MessageId)
       .filter((id): id is string => id !== undefined);
-    const rule = this.redeliveries.find((r) => objects.some((o) => r.keys.includes(o.key)));
+    const rule = this.watch.redeliveries.find((r) => objects.some((o) => r.keys.includes(o.key)));
     const deliver = async (copy: number): Promise<AsyncOutcome> => {
       const startedAt = Date.now();
       const outcome = await super.invoke(event);
-      this.onDelivery({
-        functionName: this.functionName,
+      this.watch.onDelivery({
+        functionName: this.watch.functionName,
         copy,
         objects,
         messageIds,
