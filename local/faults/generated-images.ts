@@ -68,8 +68,16 @@ async function goodImage(kind: GeneratedKind, next: () => number): Promise<Buffe
   return image.jpeg({ quality: 80 }).toBuffer();
 }
 
-/** Bad inputs that do not depend on the seed, made once per set. */
-async function fixedBadInputs(): Promise<Record<string, Buffer>> {
+let badInputs: Promise<Record<string, Buffer>> | undefined;
+
+/** Bad inputs that do not depend on the seed, made once per process (the 48 MP PNG takes a second). */
+function fixedBadInputs(): Promise<Record<string, Buffer>> {
+  badInputs ??= makeBadInputs();
+
+  return badInputs;
+}
+
+async function makeBadInputs(): Promise<Record<string, Buffer>> {
   const whole = await sharp(pixels(640, 480, 3, random(7)), {
     raw: { width: 640, height: 480, channels: 3 },
   })

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 
 /** Changes a scenario makes to a copy of the synthesized stack. */
@@ -39,6 +39,7 @@ export function writeStackVariant(
       fn.timeout = changes.functionTimeoutSeconds;
     }
   }
+  mkdirSync(dir, { recursive: true });
   const path = join(dir, "cdk.tf.json");
   writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
 
