@@ -12,6 +12,7 @@ import { EMULATOR_CREDENTIALS } from "./emulators";
 import { writeEndpointsFile } from "./endpoints-file";
 import { writeGallery } from "./gallery";
 import { collectInputs, InputError, InputFile } from "./inputs";
+import { readFaultOption } from "./faults/fault-option";
 import { JobTracker } from "./job-tracker";
 import { LocalPipeline, startLocalPipeline } from "./pipeline";
 import { prepareLocalStack } from "./prepare-stack";
@@ -30,6 +31,8 @@ Options:
   --stack-json FILE  run an already synthesized cdk.tf.json (skips build and synth)
   --timeout SECONDS  how long to wait for all jobs (default 120)
   --concurrency N    execution environments per function (default 2)
+  --fault-plan FILE  put a proxy injecting the plan's faults (local/faults/fault-plan.ts)
+                     between each function and the emulators
   --keep-running     after the summary, keep the emulators up (Ctrl-C stops them)
                      and print aws CLI commands to try the pipeline by hand;
                      the endpoints go to <out>/run/local-endpoints.json
@@ -42,6 +45,7 @@ interface CliOptions {
   readonly timeoutMs: number;
   readonly concurrency: number;
   readonly keepRunning: boolean;
+  readonly faultPlan?: string;
 }
 
 function positiveNumber(value: string | undefined, fallback: number, flag: string): number {
@@ -62,6 +66,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
       timeout: { type: "string" },
       concurrency: { type: "string" },
       "keep-running": { type: "boolean" },
+      "fault-plan": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -74,6 +79,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     timeoutMs: positiveNumber(values.timeout, 120, "--timeout") * 1000,
     concurrency: Math.floor(positiveNumber(values.concurrency, 2, "--concurrency")),
     keepRunning: values["keep-running"] ?? false,
+    faultPlan: values["fault-plan"] ? resolve(values["fault-plan"]) : undefined,
   };
 }
 
@@ -110,6 +116,7 @@ function handTryInstructions(pipeline: LocalPipeline): string {
 }
 
 async function run(options: CliOptions): Promise<number> {
+  const faults = options.faultPlan ? readFaultOption(options.faultPlan) : undefined;
   const root = resolve(__dirname, "..");
   let inputs = options.inputs.length > 0 ? collectInputs(options.inputs) : undefined;
   const resultsDir = join(options.outDir, "results");
@@ -140,7 +147,12 @@ async function run(options: CliOptions): Promise<number> {
   process.once("SIGTERM", interrupt);
 
   try {
-    pipeline = await startLocalPipeline({ stackJsonPath, workDir, concurrency: options.concurrency });
+    pipeline = await startLocalPipeline({
+      stackJsonPath,
+      workDir,
+      concurrency: options.concurrency,
+      functionEndpoints: faults?.functionEndpoints,
+    });
     console.log(
       `S3 ${pipeline.endpoints.s3}  DynamoDB ${pipeline.endpoints.dynamodb}  SNS/SQS ${pipeline.endpoints.sns}`,
     );
@@ -155,6 +167,7 @@ async function run(options: CliOptions): Promise<number> {
     console.log(`\n${formatSummary(summary, resultsDir)}`);
     console.log(`Function logs:       ${relative(process.cwd(), pipeline.logDir)}/`);
     console.log(`Gallery:             ${relative(process.cwd(), writeGallery(summary, resultsDir))}`);
+    if (faults) console.log(faults.summary());
     if (options.keepRunning) {
       process.off("SIGINT", interrupt);
       process.off("SIGTERM", interrupt);
@@ -172,6 +185,7 @@ async function run(options: CliOptions): Promise<number> {
     return summary.problems.length === 0 ? 0 : 1;
   } finally {
     await pipeline?.stop();
+    await faults?.stop();
     process.off("SIGINT", interrupt);
     process.off("SIGTERM", interrupt);
   }
