@@ -9,6 +9,7 @@
  * BENCHMARKS.md; `--quick` takes fewer samples, for trying the bench out.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 
 import { parseFlags, runCli, UsageError } from "../scripts/lib/cli-args";
@@ -62,6 +63,7 @@ runCli(async () => {
 
   const started = Date.now();
   const results: BenchResults = {
+    load: {},
     machine: machineInfo(),
     quick,
     sections,
@@ -72,6 +74,7 @@ runCli(async () => {
     if (!sections.includes(name)) return undefined;
     log(`== ${name}`);
     const sectionStarted = Date.now();
+    const loadBefore = loadavg()[0];
     try {
       return await run();
     } catch (error) {
@@ -81,6 +84,7 @@ runCli(async () => {
       return undefined;
     } finally {
       results.durationsMs[name] = Date.now() - sectionStarted;
+      results.load[name] = [loadBefore, loadavg()[0]];
     }
   };
 

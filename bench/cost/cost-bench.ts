@@ -93,10 +93,11 @@ export function runCostModel(
     }
   }
   const handlerRow = thumbnail?.rows.find((row) => row.setting.startsWith("the handler's code"));
+  const handlerCpuMs = handlerRow ? (handlerRow.cpu ?? handlerRow.time).median : 0;
   if (handlerRow && overheadCpuMs !== undefined) {
-    const cpuMs = handlerRow.time.median + overheadCpuMs;
+    const cpuMs = handlerCpuMs + overheadCpuMs;
     sources.push(
-      `10 MP: the handler's thumbnail time on one core from the thumbnail table (${handlerRow.time.median.toFixed(
+      `10 MP: the handler's thumbnail time on one core from the thumbnail table (${handlerCpuMs.toFixed(
         1
       )} ms) ` + `plus the same per-job rest as the 2 MP jobs (${overheadCpuMs.toFixed(1)} ms)`
     );

@@ -21,6 +21,8 @@ export interface BenchResults {
   readonly quick: boolean;
   readonly sections: readonly SectionName[];
   readonly durationsMs: Partial<Record<SectionName, number>>;
+  /** One-minute load average when each section started and ended: how busy the machine was. */
+  readonly load: Partial<Record<SectionName, [number, number]>>;
   readonly failures: Partial<Record<SectionName, string>>;
   synth?: SynthResult;
   thumbnail?: ThumbnailResult;
@@ -77,6 +79,13 @@ function machineSection(machine: MachineInfo, results: BenchResults): string {
     .map(([name, value]) => `${name} ${Math.round((value ?? 0) / 1000)} s`)
     .join(", ");
   rows.push(["bench run time", `${Math.round((results.totalMs ?? 0) / 1000)} s (${durations})`]);
+  const load = Object.entries(results.load)
+    .map(([name, [before, after]]) => `${name} ${before.toFixed(1)} -> ${after.toFixed(1)}`)
+    .join(", ");
+  rows.push([
+    "1-minute load average at the start and end of each section",
+    `${load} (${machine.cores} cores: above ${machine.cores} other work competed with the bench)`,
+  ]);
 
   return `## Machine\n\n${markdownTable(["", ""], rows)}\n`;
 }
@@ -94,6 +103,7 @@ function synthSection(synth: SynthResult, goals: Goal[], misses: Miss[]): string
       "peak RSS, largest process",
       "peak RSS, whole tree (sampled)",
       "wall vs ours",
+      "CPU vs ours",
     ],
     synth.rows.map((row) => [
       row.name,
@@ -103,6 +113,7 @@ function synthSection(synth: SynthResult, goals: Goal[], misses: Miss[]): string
       rss(row.maxRss),
       rss(row.treeRss),
       ratio(row.wall.median / ours.wall.median),
+      row.cpu && ours.cpu ? ratio(row.cpu.median / ours.cpu.median) : "n/a",
     ])
   );
   const hashes = new Set(synth.rows.map((row) => row.stackHash));
@@ -133,7 +144,10 @@ function synthSection(synth: SynthResult, goals: Goal[], misses: Miss[]): string
     {
       figure: "synth speed-up over the naive way",
       goal: ">= 6x",
-      measured: ratio(speedUp),
+      measured:
+        naive.cpu && ours.cpu
+          ? `${ratio(speedUp)} wall (${ratio(naive.cpu.median / ours.cpu.median)} CPU)`
+          : ratio(speedUp),
       met: speedUp >= 6,
     }
   );
@@ -165,7 +179,8 @@ What was compared, exactly:
 
 function bestTuning(
   rows: readonly ThumbnailRow[],
-  handler: ThumbnailRow
+  handler: ThumbnailRow,
+  at: (row: ThumbnailRow) => number
 ): { row: ThumbnailRow; text: string } {
   const candidates = rows.filter(
     (row) =>
@@ -175,12 +190,12 @@ function bestTuning(
       row.quality &&
       row.quality.ssim >= handler.quality!.ssim - 0.002
   );
-  const fastest = [...candidates].sort((a, b) => a.time.median - b.time.median)[0] ?? handler;
-  const gain = 1 - fastest.time.median / handler.time.median;
+  const fastest = [...candidates].sort((a, b) => at(a) - at(b))[0] ?? handler;
+  const gain = 1 - at(fastest) / at(handler);
   const timed = rows.filter((row) => row.tool === "sharp" && !row.diagnostic && row.quality);
-  const times = timed.map((row) => row.time.median);
+  const times = timed.map((row) => at(row));
   const twins = [handler, ...rows.filter((row) => row !== handler && row.sameAsHandler)];
-  const twinTimes = twins.map((row) => row.time.median);
+  const twinTimes = twins.map((row) => at(row));
   const noise = (Math.max(...twinTimes) - Math.min(...twinTimes)) / Math.min(...twinTimes);
   const identical = twins.slice(1).map((row) => `"${row.setting}"`);
   const sameWork = identical.length
@@ -193,12 +208,12 @@ function bestTuning(
     (gain < 0.05
       ? "No sharp setting that keeps quality is 5% or more faster than the handler's code: the variants' medians range from " +
         `${ms(Math.min(...times))} to ${ms(Math.max(...times))} against the handler's ${ms(
-          handler.time.median
+          at(handler)
         )}, ` +
         "because nearly all of the time is the JPEG decode, which no resize or encoder option touches. " +
         "The best setting that keeps quality is the handler's own (lanczos3, quality 80, 4:2:0)."
       : `The fastest setting that keeps quality (SSIM within 0.002 of the handler's) is "${fastest.setting}": ` +
-        `${ms(fastest.time.median)} against ${ms(handler.time.median)} (${pct(gain)} faster), ` +
+        `${ms(at(fastest))} against ${ms(at(handler))} (${pct(gain)} faster), ` +
         `SSIM ${fastest.quality!.ssim.toFixed(
           4
         )}; compare that with the noise below before acting on it.`) + sameWork;
@@ -212,8 +227,11 @@ function thumbnailSection(thumb: ThumbnailResult, goals: Goal[], misses: Miss[])
     (row) => row.tool === "Pillow" && row.setting.includes("draft") && !row.diagnostic
   );
   const djpeg = thumb.rows.find((row) => row.tool === "djpeg");
-  const startup = thumb.djpegStartup?.median ?? 0;
-  const djpegNet = djpeg ? djpeg.time.median - startup : undefined;
+  // CPU time when every row has it: other load on the machine cannot inflate it.
+  const useCpu = thumb.rows.every((row) => row.cpu);
+  const at = (row: ThumbnailRow) => (useCpu ? row.cpu!.median : row.time.median);
+  const startup = (useCpu ? thumb.djpegStartupCpu?.median : thumb.djpegStartup?.median) ?? 0;
+  const djpegNet = djpeg ? at(djpeg) - startup : undefined;
   const fmtQuality = (row: ThumbnailRow) => (row.quality ? row.quality.ssim.toFixed(4) : "n/a");
   const fmtMad = (row: ThumbnailRow) => (row.quality ? row.quality.meanAbsDiff.toFixed(2) : "n/a");
   const main = thumb.rows.filter((row) => !row.diagnostic);
@@ -221,7 +239,8 @@ function thumbnailSection(thumb: ThumbnailResult, goals: Goal[], misses: Miss[])
     [
       "tool",
       "setting",
-      "per image",
+      useCpu ? "CPU per image" : "wall per image",
+      ...(useCpu ? ["wall per image"] : []),
       "timed",
       "vs Pillow draft",
       "vs djpeg floor (net)",
@@ -230,14 +249,15 @@ function thumbnailSection(thumb: ThumbnailResult, goals: Goal[], misses: Miss[])
       "output",
     ],
     main.map((row) => {
-      const net = row.timing === "per-process" ? row.time.median - startup : row.time.median;
+      const net = row.timing === "per-process" ? at(row) - startup : at(row);
 
       return [
         row.tool,
         row.setting,
-        spread(row.time, ms),
+        spread(useCpu ? row.cpu! : row.time, ms),
+        ...(useCpu ? [spread(row.time, ms)] : []),
         row.timing,
-        pillow ? ratio(net / pillow.time.median) : "n/a",
+        pillow ? ratio(net / at(pillow)) : "n/a",
         djpegNet ? ratio(net / djpegNet) : "n/a",
         fmtQuality(row),
         fmtMad(row),
@@ -247,14 +267,20 @@ function thumbnailSection(thumb: ThumbnailResult, goals: Goal[], misses: Miss[])
   );
   const fixed = thumb.rows.filter((row) => row.diagnostic);
   const fixedTable = markdownTable(
-    ["tool", "setting", "per image"],
+    ["tool", "setting", "CPU", "wall"],
     [
-      ...fixed.map((row) => [row.tool, row.setting, spread(row.time, ms)]),
+      ...fixed.map((row) => [
+        row.tool,
+        row.setting,
+        row.cpu ? spread(row.cpu, ms) : "n/a",
+        spread(row.time, ms),
+      ]),
       ...(thumb.djpegStartup
         ? [
             [
               "djpeg",
               "one process on a 16x16 JPEG (the start-up subtracted above)",
+              thumb.djpegStartupCpu ? spread(thumb.djpegStartupCpu, ms) : "n/a",
               spread(thumb.djpegStartup, ms),
             ],
           ]
@@ -262,14 +288,15 @@ function thumbnailSection(thumb: ThumbnailResult, goals: Goal[], misses: Miss[])
       ...thumb.cold.map((row) => [
         row.tool,
         "one cold process, start to exit, one 10 MP thumbnail",
+        "-",
         spread(row.time, ms),
       ]),
     ]
   );
-  const tuning = bestTuning(thumb.rows, handler);
+  const tuning = bestTuning(thumb.rows, handler, at);
 
   if (pillow) {
-    const vsPillow = handler.time.median / pillow.time.median;
+    const vsPillow = at(handler) / at(pillow);
     goals.push({
       figure: "thumbnail, 10 MP, one core, vs Pillow draft",
       goal: "faster (< 1.00x)",
@@ -277,26 +304,28 @@ function thumbnailSection(thumb: ThumbnailResult, goals: Goal[], misses: Miss[])
       met: vsPillow < 1,
     });
     if (vsPillow >= 1) {
+      const value = (row: ThumbnailRow | undefined) => (row ? at(row) : undefined);
       const find = (tool: string, start: string) =>
-        fixed.find((row) => row.tool === tool && row.setting.startsWith(start))?.time.median;
-      const sharpFixed = fixed.find((row) => row.tool === "sharp" && row.setting.includes("16x16"))
-        ?.time.median;
-      const pillowFixed = fixed.find(
-        (row) => row.tool === "Pillow" && row.setting.includes("16x16")
-      )?.time.median;
+        value(fixed.find((row) => row.tool === tool && row.setting.startsWith(start)));
+      const sharpFixed = value(
+        fixed.find((row) => row.tool === "sharp" && row.setting.includes("16x16"))
+      );
+      const pillowFixed = value(
+        fixed.find((row) => row.tool === "Pillow" && row.setting.includes("16x16"))
+      );
       const pillowDraftDecode = find("Pillow", "the 1/8 draft decode");
       const pillowFull = find("Pillow", "decode every pixel");
       const sharpFull = find("sharp", "decode every pixel");
       const djpegFull = find("djpeg", "decode every pixel");
-      const gapMs = handler.time.median - pillow.time.median;
+      const gapMs = at(handler) - at(pillow);
       const parts: string[] = [
-        `sharp takes ${ms(handler.time.median)} where Pillow's draft-mode thumbnail takes ${ms(
-          pillow.time.median
+        `sharp takes ${ms(at(handler))} where Pillow's draft-mode thumbnail takes ${ms(
+          at(pillow)
         )}: ${pct(vsPillow - 1)} (${ms(gapMs)}) slower.`,
         "Both scale down while decoding (sharp's shrink-on-load, Pillow's draft mode), so most of the time is the JPEG's entropy decoding, which scaling cannot skip" +
           (pillowDraftDecode !== undefined
             ? `: Pillow's 1/8 draft decode alone takes ${ms(pillowDraftDecode)} of its ${ms(
-                pillow.time.median
+                at(pillow)
               )}`
             : "") +
           (djpegNet ? `, djpeg's 1/8 decode ${ms(djpegNet)}.` : "."),
@@ -345,21 +374,21 @@ function thumbnailSection(thumb: ThumbnailResult, goals: Goal[], misses: Miss[])
     }
   }
   if (djpegNet) {
-    const vsFloor = handler.time.median / djpegNet;
+    const vsFloor = at(handler) / djpegNet;
     goals.push({
       figure: "thumbnail vs the djpeg -scale 1/8 floor",
       goal: "<= 1.1x",
       measured: `${ratio(vsFloor)} (net of djpeg start-up; ${ratio(
-        handler.time.median / djpeg!.time.median
+        at(handler) / at(djpeg!)
       )} whole process)`,
       met: vsFloor <= 1.1,
     });
     if (vsFloor > 1.1) {
       misses.push({
         title: "Thumbnail against the djpeg floor",
-        text: `sharp takes ${ms(handler.time.median)}, the 1/8 decode alone ${ms(
-          djpegNet
-        )}: ${ratio(vsFloor)}.`,
+        text: `sharp takes ${ms(at(handler))}, the 1/8 decode alone ${ms(djpegNet)}: ${ratio(
+          vsFloor
+        )}.`,
       });
     }
   }
@@ -376,15 +405,19 @@ Input: a generated photo-like image (seeded multi-octave colour noise with grain
     thumb.thumbnailSize
   }.
 
-Every process is pinned to one CPU (\`taskset\`), sharp runs with one libvips thread and no cache, ImageMagick with \`MAGICK_THREAD_LIMIT=1\`. **in-process** rows time one thumbnail inside a warm process from the encoded bytes in memory to the encoded thumbnail (\`hrtime\` in Node, \`perf_counter\` in Python), ${
+Every process is pinned to one CPU (\`taskset\`), sharp runs with one libvips thread and no cache, ImageMagick with \`MAGICK_THREAD_LIMIT=1\`. Each thumbnail is timed twice over: CPU time (user + system of the process, all threads) and wall time. ${
+    useCpu
+      ? "Ratios, goals and the tuning verdict use the CPU time, because this machine is shared and other processes on the same core stretch wall time but not CPU time; on an idle machine the two agree for these single-threaded runs."
+      : "CPU time was not available for every row (the per-process rows need a Python 3), so ratios use wall time."
+  } **in-process** rows time one thumbnail inside a warm process from the encoded bytes in memory to the encoded thumbnail (\`hrtime\` and \`process.cpuUsage\` in Node, \`perf_counter\` and \`process_time\` in Python), ${
     thumb.options.warmUp
   } warm-up thumbnails then ${thumb.options.iterations} timed, in ${
     thumb.options.rounds
   } rounds that interleave all tools; **per-process** rows time a whole command (${
     thumb.options.processRuns
-  } per round after one warm-up run), and the "net" ratios subtract the same harness's time for that command on a 16x16 JPEG (${
-    thumb.djpegStartup ? ms(thumb.djpegStartup.median) : "n/a"
-  }: fork, exec, GNU time and taskset). Medians (min-max) over all rounds.
+  } per round after one warm-up run; \`bench/thumbnail/run_timed.py\` forks them and reads each one's CPU time from \`wait4\`), and the "net" ratios subtract the same harness's figure for that command on a 16x16 JPEG (${ms(
+    startup
+  )}: fork, exec, dynamic loading). Medians (min-max) over all rounds.
 
 Quality: each output is decoded and compared with a reference made by an exact floating-point Lanczos-3 resize of the full-resolution decode (\`bench/lib/lanczos-reference.ts\`: every source pixel under the kernel, no shrink-on-load, no rounding). SSIM is the mean SSIM of the luma (11x11 Gaussian window, sigma 1.5; 1 = identical); mean abs diff is over R, G and B on a 0-255 scale (0 = identical). The JPEG encoding at quality 80 is part of what is compared.
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 import sharp from "sharp";
@@ -30,7 +30,10 @@ export interface ThumbnailRow {
   readonly setting: string;
   /** `in-process`: per thumbnail inside a warm process; `per-process`: one whole process per thumbnail. */
   readonly timing: "in-process" | "per-process";
+  /** Wall time per thumbnail. */
   readonly time: Summary;
+  /** CPU time per thumbnail (user + system, every thread): what other load cannot inflate. */
+  readonly cpu?: Summary;
   readonly outputBytes: number;
   readonly quality?: Quality;
   /** Output size when it is not the thumbnail size, e.g. djpeg's 1/8 decode. */
@@ -54,8 +57,10 @@ export interface ThumbnailResult {
   readonly thumbnailSize: string;
   readonly rows: readonly ThumbnailRow[];
   readonly cold: readonly ColdRow[];
-  /** djpeg on a 16x16 JPEG: the part of its per-process time that is not decoding. */
+  /** djpeg on a 16x16 JPEG: the part of its per-process time that is not decoding (wall). */
   readonly djpegStartup?: Summary;
+  /** The same in CPU time. */
+  readonly djpegStartupCpu?: Summary;
   readonly tools: ExternalTools;
   readonly options: ThumbnailBenchOptions;
 }
@@ -68,45 +73,69 @@ interface Contender {
   readonly note?: string;
   readonly diagnostic?: boolean;
   /** One round: returns the times measured in it. */
-  readonly measure: (options: ThumbnailBenchOptions) => Promise<number[]>;
+  readonly measure: (options: ThumbnailBenchOptions) => Promise<Times>;
+}
+
+/** Wall and CPU times of the runs of one measurement. */
+interface Times {
+  readonly wallMs: number[];
+  readonly cpuMs?: number[];
 }
 
 const NODE = process.execPath;
 const SHARP_RUNNER = join(__dirname, "sharp-runner.ts");
 const PILLOW_RUNNER = join(__dirname, "pillow_thumbnail.py");
+const RUN_TIMED = join(__dirname, "run_timed.py");
+/** Any Python 3 can run run_timed.py; Debian's is the one the set-up installs Pillow for. */
+const PYTHON = "/usr/bin/python3";
 
-async function inProcess(
-  command: string,
-  args: string[],
-  env?: NodeJS.ProcessEnv
-): Promise<{ timesMs: number[]; bytes: number }> {
+async function inProcess(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Times> {
   const { stdout } = await measureProcess(command, args, {
     cpu: BENCH_CPU,
     sampleMs: 0,
     cwd: ROOT,
     env,
   });
-
-  return JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as {
+  const parsed = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as {
     timesMs: number[];
-    bytes: number;
+    cpuMs: number[];
   };
+
+  return { wallMs: parsed.timesMs, cpuMs: parsed.cpuMs };
 }
 
+/**
+ * Runs a command `runs` times after one warm-up run, each a whole process
+ * pinned to the bench CPU. With Python present, run_timed.py forks them and
+ * reads each child's CPU time from wait4; otherwise only wall time is known.
+ */
 async function perProcess(
   runs: number,
   command: string,
   args: string[],
   env?: NodeJS.ProcessEnv
-): Promise<number[]> {
-  const times: number[] = [];
+): Promise<Times> {
+  if (existsSync(PYTHON)) {
+    const { stdout } = await measureProcess(
+      PYTHON,
+      ["-I", RUN_TIMED, String(runs), command, ...args],
+      { cpu: BENCH_CPU, sampleMs: 0, env }
+    );
+    const parsed = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as {
+      timesMs: number[];
+      cpuMs: number[];
+    };
+
+    return { wallMs: parsed.timesMs, cpuMs: parsed.cpuMs };
+  }
+  const wallMs: number[] = [];
   for (let i = 0; i <= runs; i += 1) {
-    const { wallMs } = await measureProcess(command, args, { cpu: BENCH_CPU, sampleMs: 0, env });
-    // The first run of each round warms the page cache and the dynamic loader.
-    if (i > 0) times.push(wallMs);
+    const measured = await measureProcess(command, args, { cpu: BENCH_CPU, sampleMs: 0, env });
+    // The first run warms the page cache and the dynamic loader.
+    if (i > 0) wallMs.push(measured.wallMs);
   }
 
-  return times;
+  return { wallMs };
 }
 
 function sharpContender(
@@ -122,18 +151,16 @@ function sharpContender(
     output,
     diagnostic: variant.diagnostic || setting !== variant.description,
     measure: async (options) =>
-      (
-        await inProcess(NODE, [
-          "--import",
-          "tsx",
-          SHARP_RUNNER,
-          input,
-          variant.name,
-          String(options.iterations),
-          String(options.warmUp),
-          output,
-        ])
-      ).timesMs,
+      await inProcess(NODE, [
+        "--import",
+        "tsx",
+        SHARP_RUNNER,
+        input,
+        variant.name,
+        String(options.iterations),
+        String(options.warmUp),
+        output,
+      ]),
   };
 }
 
@@ -152,17 +179,15 @@ function pillowContender(
     output,
     diagnostic,
     measure: async (options) =>
-      (
-        await inProcess(python, [
-          "-I",
-          PILLOW_RUNNER,
-          input,
-          mode,
-          String(options.iterations),
-          String(options.warmUp),
-          output,
-        ])
-      ).timesMs,
+      await inProcess(python, [
+        "-I",
+        PILLOW_RUNNER,
+        input,
+        mode,
+        String(options.iterations),
+        String(options.warmUp),
+        output,
+      ]),
   };
 }
 
@@ -307,25 +332,29 @@ async function coldRuns(
   rows.push({
     tool: "node + sharp (node -e, minimal pipeline)",
     time: summarize(
-      await perProcess(runs, NODE, ["-e", sharpScript, input, join(outDir, "cold-sharp.jpg")], {
-        ...process.env,
-        NODE_PATH: join(ROOT, "node_modules"),
-      })
+      (
+        await perProcess(runs, NODE, ["-e", sharpScript, input, join(outDir, "cold-sharp.jpg")], {
+          ...process.env,
+          NODE_PATH: join(ROOT, "node_modules"),
+        })
+      ).wallMs
     ),
   });
   if (tools.pillow) {
     rows.push({
       tool: "python3 + Pillow draft (the runner, one thumbnail)",
       time: summarize(
-        await perProcess(runs, tools.pillow.path, [
-          "-I",
-          PILLOW_RUNNER,
-          input,
-          "draft",
-          "1",
-          "0",
-          join(outDir, "cold-pillow.jpg"),
-        ])
+        (
+          await perProcess(runs, tools.pillow.path, [
+            "-I",
+            PILLOW_RUNNER,
+            input,
+            "draft",
+            "1",
+            "0",
+            join(outDir, "cold-pillow.jpg"),
+          ])
+        ).wallMs
       ),
     });
   }
@@ -361,11 +390,16 @@ export async function runThumbnailBench(
     .jpeg()
     .toFile(tiny);
   const list = contenders(input.path, tiny, outDir, tools);
-  const times = list.map((): number[] => []);
+  const wall = list.map((): number[] => []);
+  const cpu = list.map((): number[] | undefined => []);
   for (let round = 1; round <= options.rounds; round += 1) {
     log(`  round ${round}/${options.rounds}`);
-    for (const [index, contender] of list.entries())
-      times[index].push(...(await contender.measure(options)));
+    for (const [index, contender] of list.entries()) {
+      const measured = await contender.measure(options);
+      wall[index].push(...measured.wallMs);
+      if (measured.cpuMs) cpu[index]?.push(...measured.cpuMs);
+      else cpu[index] = undefined;
+    }
   }
 
   const handlerOutput = readFileSync(join(outDir, "sharp-handler.jpg"));
@@ -378,7 +412,8 @@ export async function runThumbnailBench(
       tool: contender.tool,
       setting: contender.setting,
       timing: contender.timing,
-      time: summarize(times[index]),
+      time: summarize(wall[index]),
+      cpu: cpu[index]?.length ? summarize(cpu[index]!) : undefined,
       outputBytes: size,
       quality: measured?.quality,
       outputSize: measured?.size,
@@ -389,16 +424,17 @@ export async function runThumbnailBench(
   }
 
   let djpegStartup: Summary | undefined;
+  let djpegStartupCpu: Summary | undefined;
   if (tools.djpeg) {
-    djpegStartup = summarize(
-      await perProcess(options.processRuns * options.rounds, tools.djpeg.path, [
-        "-scale",
-        "1/8",
-        "-outfile",
-        join(outDir, "tiny.ppm"),
-        tiny,
-      ])
-    );
+    const startup = await perProcess(options.processRuns * options.rounds, tools.djpeg.path, [
+      "-scale",
+      "1/8",
+      "-outfile",
+      join(outDir, "tiny.ppm"),
+      tiny,
+    ]);
+    djpegStartup = summarize(startup.wallMs);
+    djpegStartupCpu = startup.cpuMs ? summarize(startup.cpuMs) : undefined;
   }
   const cold = await coldRuns(input.path, outDir, tools, options.processRuns);
 
@@ -408,6 +444,7 @@ export async function runThumbnailBench(
     rows,
     cold,
     djpegStartup,
+    djpegStartupCpu,
     tools,
     options,
   };
