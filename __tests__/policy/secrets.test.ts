@@ -15,7 +15,7 @@ const STACK_DIR = join(ROOT, "cdktf.out", "stacks", "activity4-image-pipeline-de
 
 /** AWS access key ids; AWS's documentation examples say EXAMPLE. */
 const ACCESS_KEY_ID = /\b(AKIA|ASIA)[A-Z0-9]{16}\b/g;
-/** 40 characters of base64 with upper case, lower case and digits: the shape of a secret access key. */
+/** 40 base64 characters with upper case, lower case and digits: a secret access key. */
 const SECRET_SHAPE =
   /(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*\d)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 

@@ -12,7 +12,7 @@ import { ROOT, runScenarioInChild, ScenarioRun } from "./support/scenario-child"
 
 const CORPUS = resolve(ROOT, "..", "shared", "fixtures");
 
-/** The bad files of the corpus, the kind each must be rejected as, and a word its reason must hold. */
+/** The bad files of the corpus, the kinds each may be rejected as, a word its reason holds. */
 const BAD_FILES: Readonly<Record<string, { kinds: string[]; word: RegExp }>> = {
   "wuffs-0.bytes": { kinds: ["empty"], word: /empty/i },
   "pngsuite-xs1n0g01.png": { kinds: ["unsupported-format"], word: /format/i },

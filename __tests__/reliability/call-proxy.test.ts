@@ -210,7 +210,7 @@ describe("call proxy", () => {
     expect(throttled.calls[0]).toMatchObject({ fault: "throttle", status: 503 });
   });
 
-  it("throttles DynamoDB writes with both of its throttling errors, and fails them with a 500", async () => {
+  it("throttles DynamoDB writes with both throttling errors, and fails them with a 500", async () => {
     // Arrange
     const throttled = await setUp([{ kind: "throttle", service: "dynamodb" }]);
     const failing = await setUp([{ kind: "server-error", service: "dynamodb" }]);
@@ -237,7 +237,7 @@ describe("call proxy", () => {
     expect(internal).toMatchObject({ name: "InternalServerError", status: 500 });
   });
 
-  it("throttles SNS Publish with 400 Throttling or 429 Throttled, and fails it with a 500", async () => {
+  it("throttles SNS Publish with 400 Throttling or 429 Throttled, and fails it with 500", async () => {
     // Arrange
     const throttled = await setUp([{ kind: "throttle", service: "sns" }]);
     const failing = await setUp([{ kind: "server-error", service: "sns" }]);
@@ -261,7 +261,7 @@ describe("call proxy", () => {
     });
   });
 
-  it("drops the connection, and the SDK's own retry gets through once the faults stop", async () => {
+  it("drops the connection, and the SDK's retry gets through once the faults stop", async () => {
     // Arrange
     const single = await setUp([{ kind: "drop", service: "s3" }]);
     const retrying = await setUp([{ kind: "drop", service: "s3", maxPerCall: 2 }], 3);

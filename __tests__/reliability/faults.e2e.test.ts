@@ -136,7 +136,7 @@ describe("faults between the functions and the emulators", () => {
     expect(retried.map((u) => u.key).sort()).toEqual(["retry/one.jpg", "retry/two.jpg"]);
   });
 
-  it("puts a job that exhausts its retries on the processor's on-failure queue, not in silence", () => {
+  it("puts a job that exhausts its retries on the on-failure queue, not in silence", () => {
     // Arrange
     const failures = run.report.inventory.failures;
     const verdict = byKey("exhaust/never.jpg");

@@ -14,7 +14,7 @@ export interface RecordedCall {
 
 type Json = Record<string, Record<string, Record<string, unknown>>>;
 
-/** Maps each named resource of a synthesized stack (bucket, table, topic, queue, function) to its construct path. */
+/** Maps each named bucket, table, topic, queue and function of a stack to its construct path. */
 function pathsByName(stack: { resource?: Json }): Map<string, string> {
   const nameField: Record<string, string> = {
     aws_s3_bucket: "bucket",

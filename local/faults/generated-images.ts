@@ -70,7 +70,7 @@ async function goodImage(kind: GeneratedKind, next: () => number): Promise<Buffe
 
 let badInputs: Promise<Record<string, Buffer>> | undefined;
 
-/** Bad inputs that do not depend on the seed, made once per process (the 48 MP PNG takes a second). */
+/** Bad inputs that do not depend on the seed, made once per process (the 48 MP PNG is slow). */
 function fixedBadInputs(): Promise<Record<string, Buffer>> {
   badInputs ??= makeBadInputs();
 

@@ -1,7 +1,7 @@
 import { AsyncInvoker, AsyncInvokerOptions, AsyncOutcome } from "../async-invoker";
 import { FunctionHost } from "../function-host";
 
-/** Deliver the S3 events of these object keys `copies` times in all, as a duplicate-prone S3 would. */
+/** Deliver the S3 events of these keys `copies` times in all, as a duplicating S3 would. */
 export interface RedeliveryRule {
   /** Decoded object keys. */
   readonly keys: readonly string[];
@@ -56,7 +56,7 @@ export interface WatchOptions {
   readonly onDelivery: (record: DeliveryRecord) => void;
 }
 
-/** The event with a version id on each S3 record, derived from its sequencer so a redelivery keeps it. */
+/** The event with a version id on each S3 record, from its sequencer so a redelivery keeps it. */
 function withVersionIds(event: unknown): unknown {
   const records = recordsOf(event).map((record) => {
     const object = record.s3?.object as Record<string, unknown> | undefined;

@@ -29,7 +29,7 @@ const SECRET_NAME = /secret|password|passwd|token|private_?key|access_?key|crede
 const SECRET_VALUE =
   /(A(KIA|SIA)[A-Z0-9]{16})|-----BEGIN [A-Z ]*PRIVATE KEY-----|\.(secret|password|ses_smtp_password_v4)\}/;
 
-/** Rules for the functions: failure destination, concurrency, tracing, runtime, secrets, permissions, logs. */
+/** Rules for the functions: failure destination, concurrency, tracing, runtime, secrets, logs. */
 export const LAMBDA_RULES: readonly PolicyRule[] = [
   {
     id: "LAMBDA_FAILURE_DESTINATION",

@@ -37,7 +37,7 @@ export function statementsOf(document: unknown): Statement[] {
     }));
 }
 
-/** Whether an IAM action pattern (`s3:Get*`, `*`) covers an action; IAM compares case-insensitively. */
+/** Whether an IAM action pattern (`s3:Get*`, `*`) covers an action, ignoring case as IAM does. */
 export function actionMatches(pattern: string, action: string): boolean {
   const regex = new RegExp(
     `^${pattern

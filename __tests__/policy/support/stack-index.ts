@@ -6,7 +6,7 @@ export interface StackResource {
   readonly type: string;
   /** Logical id, or the output's name. */
   readonly key: string;
-  /** Construct path below the stack (`thumbnails/bucket`), or `output/<name>`: the same in every stage. */
+  /** Construct path below the stack (`thumbnails/bucket`) or `output/<name>`; alike in all stages. */
   readonly path: string;
   /** Terraform address, as references and `depends_on` name it. */
   readonly address: string;
