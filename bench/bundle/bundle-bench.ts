@@ -21,8 +21,10 @@ export interface BundleRow {
   readonly jsBytes: number;
   /** Zip of the whole function folder (sharp included where it is), per architecture. */
   readonly zipBytes?: Partial<Record<"x86_64" | "arm64", number>>;
-  /** `require()` of the bundle in a fresh process, measured inside it. */
+  /** `require()` of the bundle in a fresh process, measured inside it (wall). */
   readonly init: Summary;
+  /** The same require in CPU time (all threads), which other load cannot inflate. */
+  readonly initCpu: Summary;
   /** The same fresh process from spawn to exit. */
   readonly process: Summary;
   readonly note?: string;
@@ -55,14 +57,16 @@ const HANDLER_ENV = {
 };
 
 const INIT_SCRIPT =
-  "const t=performance.now();require(process.argv[1]);" +
-  "process.stdout.write(JSON.stringify({initMs:performance.now()-t}))";
+  "const t=performance.now(),c=process.cpuUsage();require(process.argv[1]);" +
+  "const u=process.cpuUsage(c);" +
+  "process.stdout.write(JSON.stringify({initMs:performance.now()-t,cpuMs:(u.user+u.system)/1000}))";
 
 async function measureInit(
   modulePath: string,
   runs: number
-): Promise<{ init: Summary; process: Summary }> {
+): Promise<{ init: Summary; initCpu: Summary; process: Summary }> {
   const init: number[] = [];
+  const initCpu: number[] = [];
   const wall: number[] = [];
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", ...HANDLER_ENV };
   for (let i = 0; i <= runs; i += 1) {
@@ -72,11 +76,13 @@ async function measureInit(
       env,
     });
     if (i === 0) continue;
-    init.push((JSON.parse(measured.stdout) as { initMs: number }).initMs);
+    const parsed = JSON.parse(measured.stdout) as { initMs: number; cpuMs: number };
+    init.push(parsed.initMs);
+    initCpu.push(parsed.cpuMs);
     wall.push(measured.wallMs);
   }
 
-  return { init: summarize(init), process: summarize(wall) };
+  return { init: summarize(init), initCpu: summarize(initCpu), process: summarize(wall) };
 }
 
 /** The options scripts/lib/handler-build.ts gives esbuild, for a bundle with a metafile. */

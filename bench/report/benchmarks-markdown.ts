@@ -449,7 +449,8 @@ function bundleSection(bundle: BundleResult, goals: Goal[], misses: Miss[]): str
       "JS",
       "zip x86_64",
       "zip arm64",
-      "module init (require)",
+      "module init (require), wall",
+      "module init, CPU",
       "fresh process, start to exit",
       "note",
     ],
@@ -459,6 +460,7 @@ function bundleSection(bundle: BundleResult, goals: Goal[], misses: Miss[]): str
       row.zipBytes?.x86_64 ? mib(row.zipBytes.x86_64) : "-",
       row.zipBytes?.arm64 ? mib(row.zipBytes.arm64) : "-",
       spread(row.init, ms),
+      spread(row.initCpu, ms),
       spread(row.process, ms),
       row.note ?? "",
     ])
@@ -511,7 +513,7 @@ function bundleSection(bundle: BundleResult, goals: Goal[], misses: Miss[]): str
     {
       figure: "processor module init",
       goal: "<= 150 ms",
-      measured: ms(processor.init.median),
+      measured: `${ms(processor.init.median)} wall (${ms(processor.initCpu.median)} CPU)`,
       met: processor.init.median <= 150,
     }
   );
@@ -545,7 +547,7 @@ function bundleSection(bundle: BundleResult, goals: Goal[], misses: Miss[]): str
 
   return `## 3. Processor bundle
 
-Both handlers built with the project's own build code (\`buildHandlers\` from \`scripts/lib/handler-build.ts\`) into the bench's folder, for x86_64 and arm64. Zip: the whole function folder (index.js and sharp's packages for that architecture), zipped by \`bench/lib/deterministic-zip.ts\` (sorted entries, fixed times and modes, zlib's default deflate level like Terraform's archive provider); the same folder always gives the same bytes. Module init: \`require()\` of the bundle in a fresh \`node\` process pinned to one CPU, timed inside it, with dummy configuration variables, ${
+Both handlers built with the project's own build code (\`buildHandlers\` from \`scripts/lib/handler-build.ts\`) into the bench's folder, for x86_64 and arm64. Zip: the whole function folder (index.js and sharp's packages for that architecture), zipped by \`bench/lib/deterministic-zip.ts\` (sorted entries, fixed times and modes, zlib's default deflate level like Terraform's archive provider); the same folder always gives the same bytes. Module init: \`require()\` of the bundle in a fresh \`node\` process pinned to one CPU, timed inside it in wall and CPU time, with dummy configuration variables, ${
     bundle.options.initRuns
   } runs after one warm-up; the fresh-process column is the same process from spawn to exit.
 
