@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 import { PutObjectCommand } from "@aws-sdk/client-s3";
@@ -181,6 +181,8 @@ export async function runScenario(
 ): Promise<ScenarioReport> {
   const scenario = validateScenario(input);
   mkdirSync(scenario.workDir, { recursive: true });
+  // The S3 emulator keeps its buckets on disk; a second run in the same folder starts afresh.
+  rmSync(join(scenario.workDir, "run"), { recursive: true, force: true });
   let stackJson = scenario.stackJson ?? prepareLocalStack(root);
   if (scenario.functionTimeoutSeconds !== undefined) {
     const dir = join(scenario.workDir, "stack");
