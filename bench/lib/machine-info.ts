@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cpus, release, totalmem } from "node:os";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 
 import sharp from "sharp";
@@ -13,7 +13,6 @@ export interface MachineInfo {
   readonly cores: number;
   readonly cpuModel: string;
   readonly memoryGiB: number;
-  readonly kernel: string;
   readonly node: string;
   readonly sharp: string;
   readonly libvips: string;
@@ -48,7 +47,7 @@ function packageVersion(name: string): string {
   }
 }
 
-/** Cores, CPU model, memory, kernel, Node, sharp and libvips, package versions and the commit. */
+/** Cores, CPU model, memory, Node, sharp and libvips, package versions and the commit. */
 export function machineInfo(): MachineInfo {
   const git = spawnSync("git", ["describe", "--always", "--dirty", "--abbrev=12"], {
     cwd: ROOT,
@@ -60,7 +59,6 @@ export function machineInfo(): MachineInfo {
     cores: cpus().length,
     cpuModel: cpus()[0]?.model ?? "unknown",
     memoryGiB: Math.round(totalmem() / 1024 ** 3),
-    kernel: release(),
     node: process.version,
     sharp: sharp.versions.sharp ?? "unknown",
     libvips: sharp.versions.vips,

@@ -59,7 +59,6 @@ function machineSection(machine: MachineInfo, results: BenchResults): string {
     ["commit", machine.commit],
     ["CPU", `${machine.cpuModel}, ${machine.cores} cores`],
     ["memory", `${machine.memoryGiB} GiB`],
-    ["kernel", machine.kernel],
     ["Node.js", machine.node],
     ["sharp / libvips", `${machine.sharp} / ${machine.libvips}`],
     ...Object.entries(machine.packages).map(([name, version]) => [name, version]),
