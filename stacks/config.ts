@@ -19,6 +19,7 @@ import { ConfigError } from "./errors";
  * | ANALYTICS_PREFIX | `image-events` | key prefix of the analytics documents |
  * | ANALYTICS_TRANSITION_DAYS | `30` | age at which large analytics objects move to STANDARD_IA |
  * | ANALYTICS_EXPIRATION_DAYS | `365` | age at which analytics objects are deleted |
+ * | ANALYTICS_NONCURRENT_VERSION_DAYS | `7` | days an overwritten or deleted analytics document stays recoverable |
  * | THUMBNAIL_SIZE, MAX_INPUT_BYTES, MAX_INPUT_PIXELS | `128`, `26214400`, `40000000` | processor limits |
  * | PROCESSOR_MEMORY_MB, PROCESSOR_TIMEOUT_SECONDS | `1024`, `30` | processor sizing |
  * | LOGGER_MEMORY_MB, LOGGER_TIMEOUT_SECONDS | `256`, `10` | logger sizing |
@@ -73,6 +74,8 @@ export interface AnalyticsConfig {
   readonly transitionDays: number;
   /** Days after which every object is deleted. */
   readonly expirationDays: number;
+  /** Days after which a version that was overwritten or deleted is removed for good. */
+  readonly noncurrentVersionDays: number;
 }
 
 /** Limits of the image processor. */
@@ -216,6 +219,8 @@ export function loadConfig(
     );
   }
 
+  const noncurrentVersionDays = readInt(read, "ANALYTICS_NONCURRENT_VERSION_DAYS", 7, 1, 365);
+
   return {
     stage,
     stackName,
@@ -230,7 +235,7 @@ export function loadConfig(
     ),
     logRetentionDays,
     logLevel,
-    analytics: { prefix: analyticsPrefix, transitionDays, expirationDays },
+    analytics: { prefix: analyticsPrefix, transitionDays, expirationDays, noncurrentVersionDays },
     thumbnail: {
       size: readInt(read, "THUMBNAIL_SIZE", 128, 16, 4096),
       maxInputBytes: readInt(read, "MAX_INPUT_BYTES", 26_214_400, 1, 1_073_741_824),

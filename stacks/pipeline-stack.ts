@@ -67,9 +67,11 @@ export class PipelineStack extends TerraformStack {
       bucketName: names.thumbnailsBucket,
       forceDestroy: config.forceDestroyBuckets,
     });
-    // Not versioned: a redelivered event rewrites the same key on purpose.
+    // A redelivered event rewrites the same key on purpose; versioning keeps
+    // the document before it (or a deleted one) for a few days only.
     const analytics = new PrivateBucket(this, "analytics", {
       bucketName: names.analyticsBucket,
+      versioned: true,
       forceDestroy: config.forceDestroyBuckets,
       lifecycleRules: [
         {
@@ -77,6 +79,12 @@ export class PipelineStack extends TerraformStack {
           status: "Enabled",
           filter: [{ prefix: "" }],
           expiration: [{ days: config.analytics.expirationDays }],
+        },
+        {
+          id: "expire-noncurrent-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: config.analytics.noncurrentVersionDays }],
         },
         {
           // Objects under 128 KiB cost more in STANDARD_IA than in STANDARD.

@@ -123,7 +123,7 @@ describe("renderMermaid", () => {
     // Assert
     expect(diagram).toContain('thumbnails[("S3 thumbnails<br/>public read")]');
     expect(diagram).toContain('uploads[("S3 uploads<br/>private, versioned")]');
-    expect(diagram).toContain('analytics[("S3 analytics<br/>private")]');
+    expect(diagram).toContain('analytics[("S3 analytics<br/>private, versioned")]');
   });
 });
 

@@ -39,14 +39,6 @@ export const WAIVERS: readonly Waiver[] = [
       "Thumbnails are derived data: each one can be made again from its upload, and an overwrite " +
       "with the same key is the intended outcome of a new upload.",
   },
-  {
-    rule: "S3_VERSIONING",
-    resource: "analytics/bucket",
-    status: "open",
-    reason:
-      "Reported to the stack owner: the data lake is the only durable record of job events, and " +
-      "without versioning a deletion or overwrite of a document cannot be undone.",
-  },
   ...["uploads/bucket", "thumbnails/bucket", "analytics/bucket"].map(
     (resource): Waiver => ({
       rule: "S3_ACCESS_LOGGING",

@@ -161,12 +161,43 @@ describe("buckets", () => {
     );
   });
 
-  it("does not version the thumbnails or analytics buckets", () => {
+  it("versions the analytics bucket and expires overwritten or deleted documents after 7 days", () => {
+    // Act
+    const versioning = partOf("aws_s3_bucket_versioning", "analytics", "versioning");
+    const lifecycle = partOf("aws_s3_bucket_lifecycle_configuration", "analytics", "lifecycle");
+
+    // Assert
+    expect(versioning.versioning_configuration).toEqual({ status: "Enabled" });
+    expect(lifecycle.rule).toContainEqual({
+      id: "expire-noncurrent-versions",
+      status: "Enabled",
+      filter: [{ prefix: "" }],
+      noncurrent_version_expiration: [{ noncurrent_days: 7 }],
+    });
+  });
+
+  it("takes the days analytics versions are kept from ANALYTICS_NONCURRENT_VERSION_DAYS", () => {
+    // Arrange
+    const custom = synthPipeline({ ANALYTICS_NONCURRENT_VERSION_DAYS: "3" });
+
+    // Act
+    const rules = byPath(custom, "aws_s3_bucket_lifecycle_configuration", "analytics/lifecycle")
+      .block.rule;
+
+    // Assert
+    expect(rules).toContainEqual(
+      expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 3 }] })
+    );
+  });
+
+  it("does not version the thumbnails bucket", () => {
     // Act
     const versioned = allOf(json, "aws_s3_bucket_versioning").map((found) => found.block.bucket);
 
     // Assert
-    expect(versioned).toEqual([ref(bucketOf("uploads"), "id")]);
+    expect(versioned.sort()).toEqual(
+      [ref(bucketOf("uploads"), "id"), ref(bucketOf("analytics"), "id")].sort()
+    );
   });
 
   describe("I2: the thumbnails bucket is public-read without ACLs", () => {

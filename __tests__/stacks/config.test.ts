@@ -98,6 +98,11 @@ describe("loadConfig", () => {
       /ANALYTICS_EXPIRATION_DAYS: 30 must be greater than ANALYTICS_TRANSITION_DAYS \(30\)/,
     ],
     [
+      "ANALYTICS_NONCURRENT_VERSION_DAYS",
+      "0",
+      /ANALYTICS_NONCURRENT_VERSION_DAYS: "0" must be a whole number from 1 to 365/,
+    ],
+    [
       "TF_STATE_BUCKET",
       "Bad_Bucket",
       /TF_STATE_BUCKET: "Bad_Bucket" is not a valid S3 bucket name/,
