@@ -192,6 +192,7 @@ export class PipelineStack extends TerraformStack {
     const instructor = config.instructorUser
       ? new InstructorUser(this, "instructor", {
           userName: names.instructorUser,
+          groupName: names.instructorGroup,
           policy: renderInstructorPolicy({
             uploads_bucket_arn: uploads.bucketArn,
             thumbnails_bucket_arn: thumbnails.bucketArn,

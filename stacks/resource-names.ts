@@ -16,6 +16,8 @@ export interface PipelineNames {
   readonly analyticsLogger: string;
   /** Instructor IAM user. */
   readonly instructorUser: string;
+  /** IAM group that holds the instructor's policy. */
+  readonly instructorGroup: string;
 }
 
 /**
@@ -37,5 +39,6 @@ export function pipelineNames(stackName: string, bucketSuffix?: string): Pipelin
     imageProcessor: `${stackName}-image-processor`,
     analyticsLogger: `${stackName}-analytics-logger`,
     instructorUser: `${stackName}-instructor`,
+    instructorGroup: `${stackName}-instructors`,
   };
 }

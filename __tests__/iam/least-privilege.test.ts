@@ -345,6 +345,29 @@ describe.each(["dev", "local"])("IAM simulation on the %s stage", (stageName) =>
     expect(decision).toBe("Allowed");
   });
 
+  it("lets the instructor read through its group's policy, having none of its own", async () => {
+    // Arrange
+    const instructor = stage.principal(INSTRUCTOR);
+    const reads = [
+      { action: "s3:GetObject", resource: object("thumbnails")(stage) },
+      { action: "s3:ListBucket", resource: stage.arn("analytics/bucket") },
+      { action: "dynamodb:Scan", resource: stage.arn("jobs/table") },
+      { action: "logs:FilterLogEvents", resource: stage.arn("image-processor/log-group") },
+    ];
+
+    // Act
+    const decisions = await Promise.all(
+      reads.map(({ action, resource }) =>
+        decide(instructor, action, resource, stage.bucketPolicy(resource)),
+      ),
+    );
+
+    // Assert
+    const user = stage.at(INSTRUCTOR);
+    expect(stage.stack.referencing("aws_iam_user_policy", "user", user)).toEqual([]);
+    expect(decisions).toEqual(reads.map(() => "Allowed"));
+  });
+
   it(`denies all ${PROBES.length} probes of what no one here may do`, async () => {
     // Act
     const decisions = await Promise.all(

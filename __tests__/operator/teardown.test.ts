@@ -41,17 +41,23 @@ describe("teardown settings", () => {
     expect(devKept.forceDestroyBuckets).toBe(false);
   });
 
-  it("declares the instructor user, its policy and its key in the stack, so destroy removes them", () => {
+  it("declares the instructor's user, key, group and policy in the stack, for destroy", () => {
     // Act
     const json = synthPipeline({});
 
     // Assert
     const [user] = allOf(json, "aws_iam_user");
     const [key] = allOf(json, "aws_iam_access_key");
-    const [policy] = allOf(json, "aws_iam_user_policy");
+    const [group] = allOf(json, "aws_iam_group");
+    const [membership] = allOf(json, "aws_iam_user_group_membership");
+    const [policy] = allOf(json, "aws_iam_group_policy");
     expect(user.block.force_destroy).toBe(true);
     expect(key.block.user).toBe(`\${aws_iam_user.${user.key}.name}`);
-    expect(policy.block.user).toBe(`\${aws_iam_user.${user.key}.name}`);
+    expect(membership.block).toMatchObject({
+      user: `\${aws_iam_user.${user.key}.name}`,
+      groups: [`\${aws_iam_group.${group.key}.name}`],
+    });
+    expect(policy.block.group).toBe(`\${aws_iam_group.${group.key}.name}`);
   });
 
   it("leaves no resource that blocks destroy in a non-production stage", () => {

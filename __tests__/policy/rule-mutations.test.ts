@@ -333,7 +333,7 @@ const MUTATIONS: Readonly<Record<string, Mutation>> = {
     before: "pass",
     after: "fail",
     mutate: (json) =>
-      editPolicy(block(json, "aws_iam_user_policy", "instructor/policy"), (s) =>
+      editPolicy(block(json, "aws_iam_group_policy", "instructor/policy"), (s) =>
         s.push(allow("iam:ListRoles", "*")),
       ),
   },
@@ -344,8 +344,8 @@ const MUTATIONS: Readonly<Record<string, Mutation>> = {
     mutate: (json) => editPolicy(processorPolicy(json), (s) => s.push(allow("s3:GetObject", "*"))),
   },
   IAM_POLICY_ON_ROLE_OR_GROUP: {
-    resource: "instructor/extra-policy",
-    before: "absent",
+    resource: "instructor/user",
+    before: "pass",
     after: "fail",
     mutate: (json) =>
       addResource(json, "aws_iam_user_policy", "instructor/extra-policy", {

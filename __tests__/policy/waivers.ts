@@ -60,12 +60,4 @@ export const WAIVERS: readonly Waiver[] = [
         "executions, which new accounts (quota 10) cannot satisfy.",
     }),
   ),
-  {
-    rule: "IAM_POLICY_ON_ROLE_OR_GROUP",
-    resource: "instructor/policy",
-    status: "open",
-    reason:
-      "Reported to the stack owner: the instructor's read-only policy is attached to the user " +
-      "itself; a group holding the policy, with the user as its member, would pass.",
-  },
 ];

@@ -308,7 +308,7 @@ describe("IAM", () => {
   describe("instructor", () => {
     const policy = concrete(
       json,
-      policyOf(byPath(json, "aws_iam_user_policy", "instructor/policy"))
+      policyOf(byPath(json, "aws_iam_group_policy", "instructor/policy"))
     );
     const objectIn = (bucketArn: string) => `${concrete(json, bucketArn)}/photos/a.jpg`;
 

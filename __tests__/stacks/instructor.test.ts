@@ -32,7 +32,23 @@ describe("instructor user", () => {
     expect(keys.map((found) => found.block.user)).toEqual([ref(user, "name")]);
   });
 
-  it("attaches exactly the read-only statements of instructor_policy.json, filled with this stack's ARNs", () => {
+  it("puts the user in one group named after the stack and gives it no policy of its own", () => {
+    // Act
+    const groups = allOf(json, "aws_iam_group");
+    const memberships = allOf(json, "aws_iam_user_group_membership");
+
+    // Assert
+    expect(groups.map((found) => found.block.name)).toEqual([
+      "activity4-image-pipeline-dev-instructors",
+    ]);
+    expect(memberships.map((found) => [found.block.user, found.block.groups])).toEqual([
+      [ref(user, "name"), [ref(groups[0], "name")]],
+    ]);
+    expect(allOf(json, "aws_iam_user_policy")).toEqual([]);
+    expect(allOf(json, "aws_iam_user_policy_attachment")).toEqual([]);
+  });
+
+  it("gives the group the statements of instructor_policy.json, with this stack's ARNs", () => {
     // Arrange
     const [uploads, thumbnails, analytics] = ["uploads", "thumbnails", "analytics"].map((name) =>
       arnOf("aws_s3_bucket", `${name}/bucket`)
@@ -45,11 +61,13 @@ describe("instructor user", () => {
     );
 
     // Act
-    const policies = allOf(json, "aws_iam_user_policy");
+    const policies = allOf(json, "aws_iam_group_policy");
 
     // Assert
     expect(policies).toHaveLength(1);
-    expect(policies[0].block.user).toBe(ref(user, "name"));
+    expect(policies[0].block.group).toBe(
+      ref(byPath(json, "aws_iam_group", "instructor/group"), "name")
+    );
     expect(policyOf(policies[0]).Statement).toEqual([
       {
         Sid: "ListPipelineBuckets",
@@ -117,11 +135,16 @@ describe("instructor user", () => {
   describe("when INSTRUCTOR_USER=off", () => {
     const off = synthPipeline({ INSTRUCTOR_USER: "off" });
 
-    it("creates no user, key or user policy", () => {
+    it("creates no user, key, group, group policy or membership", () => {
       // Act
-      const found = ["aws_iam_user", "aws_iam_access_key", "aws_iam_user_policy"].flatMap((type) =>
-        allOf(off, type)
-      );
+      const found = [
+        "aws_iam_user",
+        "aws_iam_access_key",
+        "aws_iam_group",
+        "aws_iam_group_policy",
+        "aws_iam_user_group_membership",
+        "aws_iam_user_policy",
+      ].flatMap((type) => allOf(off, type));
 
       // Assert
       expect(found).toEqual([]);

@@ -40,11 +40,21 @@ export class StageModel {
     return `${this.arn(path)}/${key}`;
   }
 
-  /** A function's execution role, or the instructor user, with its policies. */
+  /** A function's execution role, or the instructor user, with its own and its groups' policies. */
   principal(path: string): SimulatedPrincipal {
     const resource = this.at(path);
     if (resource.type === "aws_iam_user") {
-      const policies = this.stack.referencing("aws_iam_user_policy", "user", resource);
+      const groups = this.stack
+        .referencing("aws_iam_user_group_membership", "user", resource)
+        .flatMap((membership) => membership.config.groups as unknown[])
+        .map((group) => this.stack.referenced(group))
+        .filter((group): group is StackResource => group !== undefined);
+      const policies = [
+        ...this.stack.referencing("aws_iam_user_policy", "user", resource),
+        ...groups.flatMap((group) =>
+          this.stack.referencing("aws_iam_group_policy", "group", group),
+        ),
+      ];
 
       return {
         arn: this.attribute(resource, "arn"),
@@ -79,7 +89,8 @@ export class StageModel {
     return policy ? this.document(policy.config.policy) : undefined;
   }
 
-  private at(path: string): StackResource {
+  /** The one resource at a construct path. */
+  at(path: string): StackResource {
     const found = this.stack.resources.filter((resource) => resource.path === path);
     if (found.length !== 1)
       throw new Error(`expected one resource at ${path} in ${this.stage}, found ${found.length}`);

@@ -185,8 +185,16 @@ export const IAM_RULES: readonly PolicyRule[] = [
     title: "policies attach to roles or groups, not users",
     description: "A user's rights then come from a group that can be reviewed and reused.",
     references: ["CKV_AWS_40"],
-    resourceTypes: ["aws_iam_user_policy", "aws_iam_user_policy_attachment"],
-    check: (policy) => `${policy.type} gives a user its own policy`,
+    resourceTypes: ["aws_iam_user"],
+    check: (user, stack) => {
+      const own = ["aws_iam_user_policy", "aws_iam_user_policy_attachment"].flatMap((type) =>
+        stack.referencing(type, "user", user),
+      );
+
+      return own.length === 0
+        ? undefined
+        : `the user has its own policy: ${own.map((p) => p.path).join(", ")}`;
+    },
   },
   {
     id: "IAM_NO_CONSOLE_LOGIN",
