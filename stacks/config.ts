@@ -20,6 +20,8 @@ import { ConfigError } from "./errors";
  * | ANALYTICS_TRANSITION_DAYS | `30` | age at which large analytics objects move to STANDARD_IA |
  * | ANALYTICS_EXPIRATION_DAYS | `365` | age at which analytics objects are deleted |
  * | ANALYTICS_NONCURRENT_VERSION_DAYS | `7` | days an overwritten or deleted analytics document stays recoverable |
+ * | ACCESS_LOGGING | `on` | `on`/`off`: S3 server access logs of the uploads, thumbnails and analytics buckets, in an access-log bucket |
+ * | ACCESS_LOG_EXPIRATION_DAYS | `90` | age at which access-log objects are deleted |
  * | THUMBNAIL_SIZE, MAX_INPUT_BYTES, MAX_INPUT_PIXELS | `128`, `26214400`, `40000000` | processor limits |
  * | PROCESSOR_MEMORY_MB, PROCESSOR_TIMEOUT_SECONDS | `1024`, `30` | processor sizing |
  * | LOGGER_MEMORY_MB, LOGGER_TIMEOUT_SECONDS | `256`, `10` | logger sizing |
@@ -48,6 +50,8 @@ export interface PipelineConfig {
   readonly logLevel: string;
   /** Analytics data lake layout and lifecycle. */
   readonly analytics: AnalyticsConfig;
+  /** Server access logging of the three pipeline buckets. */
+  readonly accessLogs: AccessLogConfig;
   /** Processor limits passed to the function as environment variables. */
   readonly thumbnail: ThumbnailConfig;
   /** Image processor memory, timeout and concurrency. */
@@ -76,6 +80,14 @@ export interface AnalyticsConfig {
   readonly expirationDays: number;
   /** Days after which a version that was overwritten or deleted is removed for good. */
   readonly noncurrentVersionDays: number;
+}
+
+/** Server access logging of the uploads, thumbnails and analytics buckets. */
+export interface AccessLogConfig {
+  /** Whether the access-log bucket exists and the three buckets log their requests into it. */
+  readonly enabled: boolean;
+  /** Days after which a log object is deleted. */
+  readonly expirationDays: number;
 }
 
 /** Limits of the image processor. */
@@ -236,6 +248,10 @@ export function loadConfig(
     logRetentionDays,
     logLevel,
     analytics: { prefix: analyticsPrefix, transitionDays, expirationDays, noncurrentVersionDays },
+    accessLogs: {
+      enabled: readSwitch(read, "ACCESS_LOGGING", true),
+      expirationDays: readInt(read, "ACCESS_LOG_EXPIRATION_DAYS", 90, 1, 36500),
+    },
     thumbnail: {
       size: readInt(read, "THUMBNAIL_SIZE", 128, 16, 4096),
       maxInputBytes: readInt(read, "MAX_INPUT_BYTES", 26_214_400, 1, 1_073_741_824),

@@ -4,6 +4,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "./cdktf";
 import type { PipelineConfig } from "./config";
+import { AccessLogBucket } from "./constructs/access-log-bucket";
 import { EventsTopic } from "./constructs/events-topic";
 import { InstructorUser } from "./constructs/instructor-user";
 import { JobsTable } from "./constructs/jobs-table";
@@ -95,6 +96,15 @@ export class PipelineStack extends TerraformStack {
         },
       ],
     });
+    if (config.accessLogs.enabled) {
+      new AccessLogBucket(this, "access-logs", {
+        bucketName: names.accessLogBucket,
+        accountId,
+        sources: { uploads, thumbnails, analytics },
+        expirationDays: config.accessLogs.expirationDays,
+        forceDestroy: config.forceDestroyBuckets,
+      });
+    }
     const jobs = new JobsTable(this, "jobs", { tableName: names.jobsTable });
     const topic = new EventsTopic(this, "events", { topicName: names.eventsTopic });
 

@@ -6,6 +6,8 @@ export interface PipelineNames {
   readonly thumbnailsBucket: string;
   /** Private bucket of analytics documents. */
   readonly analyticsBucket: string;
+  /** Private bucket of the other buckets' server access logs. */
+  readonly accessLogBucket: string;
   /** DynamoDB job table. */
   readonly jobsTable: string;
   /** SNS topic of job events. */
@@ -34,6 +36,9 @@ export function pipelineNames(stackName: string, bucketSuffix?: string): Pipelin
     uploadsBucket: bucket("uploads"),
     thumbnailsBucket: bucket("thumbnails"),
     analyticsBucket: bucket("analytics"),
+    // With a 39-character stack name and a 12-digit account id, "access-logs"
+    // would make a 64-character name, one over S3's limit.
+    accessLogBucket: bucket("access-log"),
     jobsTable: `${stackName}-jobs`,
     eventsTopic: `${stackName}-image-events`,
     imageProcessor: `${stackName}-image-processor`,

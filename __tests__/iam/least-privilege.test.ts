@@ -270,6 +270,24 @@ const PROBES: readonly Probe[] = [
     why: "the instructor making keys",
   },
   { who: INSTRUCTOR, action: "iam:ListUsers", resource: () => "*", why: "touching IAM" },
+  {
+    who: PROCESSOR,
+    action: "s3:PutObject",
+    resource: object("access-logs", "uploads/forged"),
+    why: "forging access logs",
+  },
+  {
+    who: LOGGER,
+    action: "s3:DeleteObject",
+    resource: object("access-logs", "analytics/x"),
+    why: "erasing access logs",
+  },
+  {
+    who: INSTRUCTOR,
+    action: "s3:DeleteObject",
+    resource: object("access-logs", "thumbnails/x"),
+    why: "the instructor erasing access logs",
+  },
 ];
 
 function recordAfresh(out: string): Promise<void> {

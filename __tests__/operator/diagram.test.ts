@@ -1,7 +1,7 @@
 /**
  * The architecture diagram: drawn from the synthesized JSON, with an edge
- * for each notification, subscription, environment reference and failure
- * destination; README.md must hold the diagram of the current stack
+ * for each notification, subscription, environment reference, failure
+ * destination and access logging; README.md must hold the diagram of the current stack
  * (`npm run diagram` refreshes it).
  */
 import { readFileSync } from "node:fs";
@@ -24,7 +24,7 @@ function miniStack(): StackDocument & {
 } {
   return {
     resource: {
-      aws_s3_bucket: { in_b: path("in/bucket") },
+      aws_s3_bucket: { in_b: path("in/bucket"), logs_b: path("logs/bucket") },
       aws_lambda_function: {
         fn_f: {
           ...path("worker/function"),
@@ -68,13 +68,19 @@ function miniStack(): StackDocument & {
           destination_config: { on_failure: { destination: "${aws_sqs_queue.q.arn}" } },
         },
       },
+      aws_s3_bucket_logging: {
+        l: {
+          bucket: "${aws_s3_bucket.in_b.bucket}",
+          target_bucket: "${aws_s3_bucket.logs_b.bucket}",
+        },
+      },
       aws_iam_role: { r: path("worker/role") },
     },
   };
 }
 
 describe("renderMermaid", () => {
-  it("draws each notification, environment reference, subscription and failure destination", () => {
+  it("draws notifications, environment references, subscriptions, failures and logging", () => {
     // Act
     const diagram = renderMermaid(miniStack());
 
@@ -84,6 +90,7 @@ describe("renderMermaid", () => {
         "flowchart LR",
         "  client([client])",
         '  in[("S3 in<br/>private")]',
+        '  logs[("S3 logs<br/>private")]',
         '  sink["λ sink<br/>nodejs22.x arm64"]',
         '  worker["λ worker<br/>nodejs22.x x86_64"]',
         '  jobs[("DynamoDB jobs<br/>key id")]',
@@ -95,6 +102,7 @@ describe("renderMermaid", () => {
         '  worker -- "TOPIC" --> end_node',
         '  end_node -- "lambda subscription" --> sink',
         '  worker -. "on failure after 1 retry" .-> worker_dead_letters',
+        '  in -. "access logs" .-> logs',
         "",
       ].join("\n")
     );

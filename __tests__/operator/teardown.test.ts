@@ -19,7 +19,7 @@ describe("teardown settings", () => {
       const values = forceDestroyOfBuckets({ STAGE: stage });
 
       // Assert
-      expect(values).toEqual([true, true, true]);
+      expect(values).toEqual([true, true, true, true]);
     }
   );
 
@@ -28,7 +28,7 @@ describe("teardown settings", () => {
     const values = forceDestroyOfBuckets({ STAGE: stage });
 
     // Assert
-    expect(values).toEqual([false, false, false]);
+    expect(values).toEqual([false, false, false, false]);
   });
 
   it("follows BUCKET_FORCE_DESTROY over the stage default either way", () => {

@@ -21,9 +21,9 @@ describe.each(["dev", "local"])("policy rules on the %s stage", (stage) => {
     const open = WAIVERS.filter((waiver) => waiver.status === "open");
     console.log(
       `${formatRuleTable(`Policy rules, stage ${stage}`, check.rows)}\n` +
-        `open findings (waived until fixed): ${open
-          .map((w) => `${w.rule} on ${w.resource}`)
-          .join("; ")}`,
+        `open findings (waived until fixed): ${
+          open.map((w) => `${w.rule} on ${w.resource}`).join("; ") || "none"
+        }`,
     );
   });
 

@@ -125,14 +125,9 @@ const MUTATIONS: Readonly<Record<string, Mutation>> = {
   },
   S3_ACCESS_LOGGING: {
     resource: "uploads/bucket",
-    before: "fail",
-    after: "pass",
-    mutate: (json) =>
-      addResource(json, "aws_s3_bucket_logging", "uploads/logging", {
-        bucket: ref(byPath(json, "aws_s3_bucket", "uploads/bucket"), "id"),
-        target_bucket: ref(byPath(json, "aws_s3_bucket", "analytics/bucket"), "id"),
-        target_prefix: "access/",
-      }),
+    before: "pass",
+    after: "fail",
+    mutate: (json) => remove(json, "aws_s3_bucket_logging", "access-logs/uploads-logging"),
   },
   S3_NO_PUBLIC_PRINCIPAL: {
     resource: "uploads/bucket",
@@ -386,9 +381,9 @@ async function outcome(json: TerraformJson, ruleId: string, resource: string): P
   return finding === undefined ? "absent" : finding.passed ? "pass" : "fail";
 }
 
-describe("rule mutations", () => {
-  const original = synthPipeline({ STAGE: "dev" });
+const original = synthPipeline({ STAGE: "dev" });
 
+describe("rule mutations", () => {
   it("has a mutation for every rule", () => {
     // Assert
     expect(Object.keys(MUTATIONS).sort()).toEqual(ALL_RULES.map((rule) => rule.id).sort());
@@ -409,4 +404,73 @@ describe("rule mutations", () => {
       expect({ before, after }).toEqual({ before: mutation.before, after: mutation.after });
     },
   );
+});
+
+describe("S3_ACCESS_LOGGING where the logs could not land", () => {
+  const uploadsLogging = (json: TerraformJson) =>
+    block(json, "aws_s3_bucket_logging", "access-logs/uploads-logging");
+  const editUploadsGrant = (json: TerraformJson, edit: (statement: Block) => void) =>
+    editPolicy(block(json, "aws_s3_bucket_policy", "access-logs/policy"), (statements) =>
+      edit(statements.find((s) => s.Sid === "DeliverAccessLogsOfUploads")!),
+    );
+
+  it.each<[string, (json: TerraformJson) => void]>([
+    [
+      "the bucket logs into itself",
+      (json) => {
+        const uploads = byPath(json, "aws_s3_bucket", "uploads/bucket");
+        uploadsLogging(json).target_bucket = ref(uploads, "id");
+      },
+    ],
+    [
+      "the logs are granted through an ACL",
+      (json) => {
+        uploadsLogging(json).target_grant = [
+          { permission: "WRITE", grantee: { type: "Group", uri: "LogDelivery" } },
+        ];
+      },
+    ],
+    [
+      "the log bucket's policy has no statement for it",
+      (json) =>
+        editPolicy(block(json, "aws_s3_bucket_policy", "access-logs/policy"), (statements) => {
+          statements.splice(
+            statements.findIndex((s) => s.Sid === "DeliverAccessLogsOfUploads"),
+            1,
+          );
+        }),
+    ],
+    [
+      "its statement covers another prefix",
+      (json) =>
+        editUploadsGrant(json, (s) => {
+          s.Resource = [`${bucketArn(json, "access-logs")}/thumbnails/*`];
+        }),
+    ],
+    [
+      "its statement names another source bucket",
+      (json) =>
+        editUploadsGrant(json, (s) => {
+          s.Condition.ArnEquals["aws:SourceArn"] = bucketArn(json, "thumbnails");
+        }),
+    ],
+    [
+      "its statement does not pin the source account",
+      (json) =>
+        editUploadsGrant(json, (s) => {
+          delete s.Condition.StringEquals;
+        }),
+    ],
+  ])("fails the uploads bucket when %s", async (_, mutate) => {
+    // Arrange
+    const mutated = structuredClone(original);
+    mutate(mutated);
+
+    // Act
+    const before = await outcome(original, "S3_ACCESS_LOGGING", "uploads/bucket");
+    const after = await outcome(mutated, "S3_ACCESS_LOGGING", "uploads/bucket");
+
+    // Assert
+    expect({ before, after }).toEqual({ before: "pass", after: "fail" });
+  });
 });

@@ -21,9 +21,9 @@ describe("buckets", () => {
     Condition: { Bool: { "aws:SecureTransport": "false" } },
   });
 
-  it("creates exactly the three buckets, named after the stack and the account", () => {
+  it("creates exactly the four buckets, named after the stack and the account", () => {
     // Arrange
-    const expected = ["uploads", "thumbnails", "analytics"].map(
+    const expected = ["uploads", "thumbnails", "analytics", "access-log"].map(
       (role) => `activity4-image-pipeline-dev-${role}-${accountId}`
     );
 
@@ -275,6 +275,7 @@ describe("buckets", () => {
         .map((found) => found.block.bucket)
         .sort()
     ).toEqual([
+      "activity4-image-pipeline-local-access-log",
       "activity4-image-pipeline-local-analytics",
       "activity4-image-pipeline-local-thumbnails",
       "activity4-image-pipeline-local-uploads",
@@ -290,8 +291,10 @@ describe("buckets", () => {
       true,
       true,
       true,
+      true,
     ]);
     expect(allOf(kept, "aws_s3_bucket").map((found) => found.block.force_destroy)).toEqual([
+      false,
       false,
       false,
       false,

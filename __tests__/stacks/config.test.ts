@@ -15,6 +15,7 @@ describe("loadConfig", () => {
       instructorUser: true,
       accountIdInBucketNames: true,
       logRetentionDays: 14,
+      accessLogs: { enabled: true, expirationDays: 90 },
       stateBackend: { kind: "local" },
     });
   });
@@ -96,6 +97,12 @@ describe("loadConfig", () => {
       "ANALYTICS_EXPIRATION_DAYS",
       "30",
       /ANALYTICS_EXPIRATION_DAYS: 30 must be greater than ANALYTICS_TRANSITION_DAYS \(30\)/,
+    ],
+    ["ACCESS_LOGGING", "sometimes", /ACCESS_LOGGING: "sometimes" must be one of on, off/],
+    [
+      "ACCESS_LOG_EXPIRATION_DAYS",
+      "0",
+      /ACCESS_LOG_EXPIRATION_DAYS: "0" must be a whole number from 1 to 36500/,
     ],
     [
       "ANALYTICS_NONCURRENT_VERSION_DAYS",

@@ -2,9 +2,9 @@
  * Turns a synthesized stack (`cdk.tf.json`) into a Mermaid flowchart: the
  * buckets, functions, table, topic and queues, and the edges the JSON
  * declares between them: S3 notifications, SNS subscriptions, references in
- * function environments, and on-failure destinations. Roles, policies, log
- * groups, permissions and the instructor user are left out: they are not
- * part of the data flow.
+ * function environments, on-failure destinations and server access logging.
+ * Roles, policies, log groups, permissions and the instructor user are left
+ * out: they are not part of the data flow.
  */
 
 /** The parts of a cdk.tf.json the diagram reads. */
@@ -192,6 +192,15 @@ function edgesOf(document: StackDocument, nodes: Map<string, DiagramNode>): Diag
       label,
       true,
       3
+    );
+  }
+  for (const block of Object.values(resources.aws_s3_bucket_logging ?? {})) {
+    add(
+      referencedAddresses(block.bucket)[0],
+      referencedAddresses(block.target_bucket)[0],
+      "access logs",
+      true,
+      4
     );
   }
 

@@ -9,7 +9,8 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { denyInsecureTransport, policyDocument } from "../iam-policy";
+import type { ITerraformDependable } from "../cdktf";
+import { denyInsecureTransport, policyDocument, type PolicyStatement } from "../iam-policy";
 
 /** Properties of a {@link PrivateBucket}. */
 export interface PrivateBucketProps {
@@ -21,18 +22,23 @@ export interface PrivateBucketProps {
   readonly lifecycleRules?: readonly S3BucketLifecycleConfigurationRule[];
   /** Let `terraform destroy` delete a non-empty bucket. Default: false. */
   readonly forceDestroy?: boolean;
+  /** Bucket policy statements after the TLS-only deny, made from the bucket ARN. Default: none. */
+  readonly policyStatements?: (bucketArn: string) => readonly PolicyStatement[];
 }
 
 /**
  * A bucket nobody outside the account can read: all four public access block
  * settings on, ACLs disabled (BucketOwnerEnforced), SSE-S3 encryption, a
- * policy that denies requests without TLS, optional versioning and lifecycle.
+ * policy that denies requests without TLS (plus any statements given, for AWS
+ * services), optional versioning and lifecycle.
  */
 export class PrivateBucket extends Construct {
   /** Bucket name. */
   readonly bucketName: string;
   /** Bucket ARN (objects are `${bucketArn}/*`). */
   readonly bucketArn: string;
+  /** The bucket policy, for resources that must wait until it is in force. */
+  readonly policy: ITerraformDependable;
 
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
@@ -69,9 +75,12 @@ export class PrivateBucket extends Construct {
       bucket: bucket.id,
       rule: [abortIncompleteUploads(), ...(props.lifecycleRules ?? [])],
     });
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       bucket: bucket.id,
-      policy: policyDocument([denyInsecureTransport(bucket.arn)]),
+      policy: policyDocument([
+        denyInsecureTransport(bucket.arn),
+        ...(props.policyStatements?.(bucket.arn) ?? []),
+      ]),
       // S3 rejects a bucket policy written while the public access block of
       // the same bucket is still being applied (OperationAborted).
       dependsOn: [publicAccessBlock],

@@ -14,6 +14,50 @@ function bucketStatements(bucket: StackResource, stack: StackIndex) {
     .flatMap((policy) => statementsOf(policy.config.policy));
 }
 
+/** Whether an IAM resource pattern (`arn:...:b/*`) covers a resource, case-sensitively. */
+function resourceMatches(pattern: string, resource: string): boolean {
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
+
+  return new RegExp(`^${regex}$`).test(resource);
+}
+
+/** The values a condition block tests a key against, whatever the operator. */
+function conditionValues(condition: Record<string, unknown> | undefined, key: string): string[] {
+  return Object.values(condition ?? {}).flatMap((tests) => {
+    const value = (tests as Record<string, unknown> | null)?.[key];
+    if (value === undefined) return [];
+
+    return Array.isArray(value) ? value.map(String) : [String(value)];
+  });
+}
+
+/** Why the bucket's requests are not logged where they can land, or undefined. */
+function accessLoggingProblem(bucket: StackResource, stack: StackIndex): string | undefined {
+  const logging = stack.referencing("aws_s3_bucket_logging", "bucket", bucket)[0];
+  if (!logging) return "no aws_s3_bucket_logging for the bucket";
+  const target = stack.referenced(logging.config.target_bucket);
+  if (target?.type !== "aws_s3_bucket") return "the target is not a bucket of this stack";
+  if (target === bucket) return "the bucket logs into itself";
+  if (logging.config.target_grant !== undefined)
+    return "target_grant uses ACLs, which a BucketOwnerEnforced target refuses";
+
+  const someLogKey = `\${${target.address}.arn}/${String(logging.config.target_prefix ?? "")}x`;
+  const grants = bucketStatements(target, stack).filter(
+    (s) =>
+      s.Effect === "Allow" &&
+      JSON.stringify(s.Principal) === JSON.stringify({ Service: "logging.s3.amazonaws.com" }) &&
+      s.Action.some((a) => actionMatches(a, "s3:PutObject")) &&
+      s.Resource.some((r) => resourceMatches(r, someLogKey)) &&
+      conditionValues(s.Condition, "aws:SourceArn").includes(`\${${bucket.address}.arn}`) &&
+      conditionValues(s.Condition, "aws:SourceAccount").length > 0,
+  );
+
+  return grants.length > 0
+    ? undefined
+    : "the log bucket's policy does not let logging.s3.amazonaws.com write its logs " +
+        "(under its prefix, with aws:SourceArn and aws:SourceAccount)";
+}
+
 function accessBlockFlag(
   id: string,
   flag: string,
@@ -180,14 +224,13 @@ export const S3_RULES: readonly PolicyRule[] = [
   },
   {
     id: "S3_ACCESS_LOGGING",
-    title: "server access logging",
-    description: "Requests to the bucket are logged to a log bucket.",
+    title: "server access logging, into a log bucket that accepts it",
+    description:
+      "Requests to the bucket are logged to another bucket of the stack, whose policy lets the " +
+      "S3 logging service write under the prefix on behalf of this bucket only (no ACL grants).",
     references: ["CKV_AWS_18", "tfsec aws-s3-enable-bucket-logging"],
     resourceTypes: BUCKET,
-    check: (bucket, stack) =>
-      stack.referencing("aws_s3_bucket_logging", "bucket", bucket).length > 0
-        ? undefined
-        : "no aws_s3_bucket_logging for the bucket",
+    check: accessLoggingProblem,
   },
   {
     id: "S3_NO_PUBLIC_PRINCIPAL",
