@@ -2,7 +2,7 @@ import { ChildProcess, fork } from "node:child_process";
 import { WriteStream } from "node:fs";
 import { join } from "node:path";
 
-import type { InvokeReply, InvokeRequest, ReadyMessage } from "./lambda-worker";
+import type { InitFailedMessage, InvokeReply, InvokeRequest, ReadyMessage } from "./lambda-worker";
 
 /** How one invocation ended, as the Lambda service reports it. */
 export type InvocationResult =
@@ -40,7 +40,7 @@ const TSX_HOOK = require.resolve("tsx/cjs");
 export class FunctionHost {
   private readonly idle: Environment[] = [];
   private readonly all = new Set<Environment>();
-  private readonly waiting: ((environment: Environment) => void)[] = [];
+  private readonly waiting: ((environment: Environment | undefined) => void)[] = [];
   private nextId = 1;
   private stopped = false;
   /** Cold-start durations, one per execution environment started. */
@@ -51,6 +51,9 @@ export class FunctionHost {
   /** Invokes the function once and reports how it ended; never throws. */
   async invoke(event: unknown): Promise<InvocationResult> {
     const environment = await this.acquire();
+    if (!environment) {
+      return { ok: false, errorType: "Local.Stopped", errorMessage: `${this.options.name} was stopped` };
+    }
     try {
       await environment.ready;
 
@@ -65,6 +68,7 @@ export class FunctionHost {
   /** Ends every execution environment. */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const waiter of this.waiting.splice(0)) waiter(undefined);
     const exits = [...this.all].map(
       (environment) =>
         new Promise<void>((resolve) => {
@@ -76,8 +80,9 @@ export class FunctionHost {
     await Promise.all(exits);
   }
 
-  private async acquire(): Promise<Environment> {
-    if (this.stopped) throw new Error(`${this.options.name} is stopped`);
+  /** An execution environment to run in, or none once the host is stopped. */
+  private async acquire(): Promise<Environment | undefined> {
+    if (this.stopped) return undefined;
     const idle = this.idle.pop();
     if (idle) return idle;
     if (this.all.size < this.options.concurrency) return this.start();
@@ -108,7 +113,9 @@ export class FunctionHost {
     child.stdout?.pipe(this.options.log, { end: false });
     child.stderr?.pipe(this.options.log, { end: false });
     const ready = new Promise<number>((resolve, reject) => {
-      const onMessage = (message: ReadyMessage | InvokeReply) => {
+      let initError = "";
+      const onMessage = (message: ReadyMessage | InitFailedMessage | InvokeReply) => {
+        if ("initFailed" in message) initError = `${message.errorType}: ${message.errorMessage}`;
         if ("ready" in message) {
           child.off("message", onMessage);
           this.initDurationsMs.push(message.initMs);
@@ -117,7 +124,7 @@ export class FunctionHost {
       };
       child.on("message", onMessage);
       child.once("exit", (code) =>
-        reject(new Error(`${this.options.name} failed to start (exit code ${code}); see its log`)),
+        reject(new Error(initError || `${this.options.name} failed to start (exit code ${code}); see its log`)),
       );
     });
     ready.catch(() => undefined);

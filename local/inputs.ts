@@ -15,14 +15,34 @@ export class InputError extends Error {
   }
 }
 
-function walk(dir: string): string[] {
+/** An entry of a folder that is not uploaded, and why. */
+export interface SkippedEntry {
+  readonly path: string;
+  readonly reason: string;
+}
+
+function kindOf(entry: { isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
+  if (entry.isSymbolicLink()) return "a symbolic link";
+  if (entry.isFIFO()) return "a named pipe";
+
+  return entry.isSocket() ? "a socket" : "a device or other special file";
+}
+
+/**
+ * Regular files below a folder, in a stable order. Links are not followed
+ * inside folders (they could lead out of it or round in a loop), and pipes or
+ * devices would block a read: both are listed in `skipped`.
+ */
+function walk(dir: string, skipped: SkippedEntry[]): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((entry) => {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) return walk(path);
+      if (entry.isDirectory()) return walk(path, skipped);
+      if (entry.isFile()) return [path];
+      skipped.push({ path, reason: `${kindOf(entry)}, not a regular file` });
 
-      return entry.isFile() ? [path] : [];
+      return [];
     });
 }
 
@@ -30,9 +50,10 @@ function walk(dir: string): string[] {
  * Expands files and folders into upload keys: a file is stored under its
  * name, a folder's files under the folder's name and their path inside it.
  * A key that two inputs would share gets a numbered suffix, so nothing
- * uploaded is overwritten.
+ * uploaded is overwritten. Entries of folders that are not regular files are
+ * added to `skipped`.
  */
-export function collectInputs(paths: readonly string[]): InputFile[] {
+export function collectInputs(paths: readonly string[], skipped: SkippedEntry[] = []): InputFile[] {
   const inputs: InputFile[] = [];
   const taken = new Set<string>();
   const claim = (key: string) => {
@@ -46,8 +67,13 @@ export function collectInputs(paths: readonly string[]): InputFile[] {
   for (const given of paths) {
     const path = resolve(given);
     if (!existsSync(path)) throw new InputError(`no such file or folder: ${given}`);
-    if (statSync(path).isDirectory()) {
-      const files = walk(path);
+    // A path named on the command line is followed if it is a link, as cp does.
+    const stat = statSync(path);
+    if (!stat.isDirectory() && !stat.isFile()) {
+      throw new InputError(`not a regular file or folder: ${given} (${kindOf(stat)})`);
+    }
+    if (stat.isDirectory()) {
+      const files = walk(path, skipped);
       if (files.length === 0) throw new InputError(`folder holds no files: ${given}`);
       for (const file of files) {
         const inside = relative(path, file).split(sep).join("/");

@@ -26,6 +26,13 @@ export interface ReadyMessage {
   readonly initMs: number;
 }
 
+/** Sent instead of {@link ReadyMessage} when the module cannot load; the process then exits. */
+export interface InitFailedMessage {
+  readonly initFailed: true;
+  readonly errorType: string;
+  readonly errorMessage: string;
+}
+
 type Handler = (event: unknown, context: Record<string, unknown>) => Promise<unknown>;
 
 function loadHandler(codeDir: string, handlerSpec: string): Handler {
@@ -55,11 +62,32 @@ function contextFor(request: InvokeRequest): Record<string, unknown> {
   };
 }
 
+/**
+ * One JSON log line for an error. A bundle is minified, so Node's own report
+ * of an uncaught error would print the whole one-line source file with it.
+ */
+function logError(message: string, error: Error): void {
+  const stack = (error.stack ?? "").split("\n").slice(1, 6).map((line) => line.trim().slice(0, 200));
+  process.stderr.write(
+    `${JSON.stringify({ level: "ERROR", message, errorType: error.name, errorMessage: error.message, stack })}\n`,
+  );
+}
+
 function main(): void {
   const [codeDir, handlerSpec] = process.argv.slice(2);
+  const send = (message: InvokeReply | ReadyMessage | InitFailedMessage) => process.send?.(message);
   const started = performance.now();
-  const handler = loadHandler(codeDir, handlerSpec);
-  const send = (message: InvokeReply | ReadyMessage) => process.send?.(message);
+  let handler: Handler;
+  try {
+    handler = loadHandler(codeDir, handlerSpec);
+  } catch (error) {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    logError("init failed", failure);
+    send({ initFailed: true, errorType: failure.name, errorMessage: failure.message });
+    process.disconnect?.();
+
+    return;
+  }
   send({ ready: true, initMs: performance.now() - started });
 
   process.on("message", (request: InvokeRequest) => {
@@ -67,7 +95,7 @@ function main(): void {
       (result) => send({ id: request.id, ok: true, result: result ?? null }),
       (error: unknown) => {
         const failure = error instanceof Error ? error : new Error(String(error));
-        process.stderr.write(`${JSON.stringify({ level: "ERROR", message: "invocation failed", errorType: failure.name, errorMessage: failure.message })}\n`);
+        logError("invocation failed", failure);
         send({ id: request.id, ok: false, errorType: failure.name, errorMessage: failure.message });
       },
     );

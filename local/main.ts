@@ -11,11 +11,12 @@ import { parseArgs } from "node:util";
 import { EMULATOR_CREDENTIALS } from "./emulators";
 import { writeEndpointsFile } from "./endpoints-file";
 import { writeGallery } from "./gallery";
-import { collectInputs, InputError, InputFile } from "./inputs";
+import { collectInputs, InputError, InputFile, SkippedEntry } from "./inputs";
 import { readFaultOption } from "./faults/fault-option";
 import { JobTracker } from "./job-tracker";
+import { prepareOutputFolder } from "./output-folder";
 import { LocalPipeline, startLocalPipeline } from "./pipeline";
-import { prepareLocalStack } from "./prepare-stack";
+import { prepareLocalStack, StackPreparationError } from "./prepare-stack";
 import { exportResults } from "./results";
 import { SAMPLE_IMAGES, writeSampleImages } from "./sample-images";
 import { formatSummary, summarize } from "./summary";
@@ -30,7 +31,7 @@ Options:
   --out DIR          where results go (default .local)
   --stack-json FILE  run an already synthesized cdk.tf.json (skips build and synth)
   --timeout SECONDS  how long to wait for all jobs (default 120)
-  --concurrency N    execution environments per function (default 2)
+  --concurrency N    execution environments per function, 1 to 64 (default 2)
   --fault-plan FILE  put a proxy injecting the plan's faults (local/faults/fault-plan.ts)
                      between each function and the emulators
   --keep-running     after the summary, keep the emulators up (Ctrl-C stops them)
@@ -56,20 +57,35 @@ function positiveNumber(value: string | undefined, fallback: number, flag: strin
   return number;
 }
 
+const MAX_CONCURRENCY = 64;
+
+function wholeNumber(value: string | undefined, fallback: number, flag: string, max: number): number {
+  const number = positiveNumber(value, fallback, flag);
+  if (!Number.isInteger(number) || number > max) {
+    throw new InputError(`${flag} needs a whole number from 1 to ${max}, got "${value}"`);
+  }
+
+  return number;
+}
+
+const CLI_FLAGS = {
+  out: { type: "string" },
+  "stack-json": { type: "string" },
+  timeout: { type: "string" },
+  concurrency: { type: "string" },
+  "keep-running": { type: "boolean" },
+  "fault-plan": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 function parseCli(argv: string[]): CliOptions | undefined {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      out: { type: "string" },
-      "stack-json": { type: "string" },
-      timeout: { type: "string" },
-      concurrency: { type: "string" },
-      "keep-running": { type: "boolean" },
-      "fault-plan": { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: CLI_FLAGS });
+  } catch (error) {
+    throw new InputError(`${(error as Error).message} (see npm start -- --help)`);
+  }
+  const { values, positionals } = parsed;
   if (values.help) return undefined;
 
   return {
@@ -77,7 +93,7 @@ function parseCli(argv: string[]): CliOptions | undefined {
     outDir: resolve(values.out ?? ".local"),
     stackJson: values["stack-json"] ? resolve(values["stack-json"]) : undefined,
     timeoutMs: positiveNumber(values.timeout, 120, "--timeout") * 1000,
-    concurrency: Math.floor(positiveNumber(values.concurrency, 2, "--concurrency")),
+    concurrency: wholeNumber(values.concurrency, 2, "--concurrency", MAX_CONCURRENCY),
     keepRunning: values["keep-running"] ?? false,
     faultPlan: values["fault-plan"] ? resolve(values["fault-plan"]) : undefined,
   };
@@ -91,10 +107,10 @@ function progress(done: number, total: number): void {
   if (done === total) process.stderr.write("\n");
 }
 
-async function uploadAll(tracker: JobTracker, inputs: readonly InputFile[]): Promise<void> {
+async function uploadAll(tracker: JobTracker, inputs: readonly InputFile[], signal: AbortSignal): Promise<void> {
   const queue = [...inputs];
   const workers = Array.from({ length: 8 }, async () => {
-    for (let input = queue.shift(); input; input = queue.shift()) {
+    for (let input = queue.shift(); input && !signal.aborted; input = queue.shift()) {
       await tracker.upload(input.path, input.key);
     }
   });
@@ -107,7 +123,7 @@ function handTryInstructions(pipeline: LocalPipeline): string {
 
   return [
     "The emulators stay up until Ctrl-C. In another shell:",
-    `  export AWS_ACCESS_KEY_ID=${EMULATOR_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${EMULATOR_CREDENTIALS.secretAccessKey} AWS_REGION=${outputs.region}`,
+    `  export AWS_ACCESS_KEY_ID=${EMULATOR_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${EMULATOR_CREDENTIALS.secretAccessKey} AWS_REGION=${outputs.region} AWS_DEFAULT_REGION=${outputs.region}`,
     `  aws --endpoint-url ${endpoints.s3} s3 cp photo.jpg s3://${outputs.uploadsBucket}/photo.jpg`,
     `  aws --endpoint-url ${endpoints.s3} s3 ls s3://${outputs.thumbnailsBucket}/ --recursive`,
     `  aws --endpoint-url ${endpoints.dynamodb} dynamodb scan --table-name ${outputs.jobsTable}`,
@@ -115,37 +131,57 @@ function handTryInstructions(pipeline: LocalPipeline): string {
   ].join("\n");
 }
 
+/** Why the function failed for each upload key whose processing failed for good. */
+function failuresByKey(pipeline: LocalPipeline): Map<string, string> {
+  const failures = new Map<string, string>();
+  const prefix = `s3://${pipeline.outputs.uploadsBucket}/`;
+  for (const { source, outcome } of pipeline.inFlight.outcomes) {
+    if (outcome.result.ok || !source.startsWith(prefix)) continue;
+    const where = outcome.sentToDestination ? "; the event went to the on-failure queue" : "";
+    failures.set(
+      source.slice(prefix.length),
+      `the image processor failed ${outcome.attempts} time(s): ${outcome.result.errorType}: ${outcome.result.errorMessage}${where}`,
+    );
+  }
+
+  return failures;
+}
+
 async function run(options: CliOptions): Promise<number> {
   const faults = options.faultPlan ? readFaultOption(options.faultPlan) : undefined;
   const root = resolve(__dirname, "..");
-  let inputs = options.inputs.length > 0 ? collectInputs(options.inputs) : undefined;
+  const skipped: SkippedEntry[] = [];
+  let inputs = options.inputs.length > 0 ? collectInputs(options.inputs, skipped) : undefined;
+  for (const entry of skipped) console.log(`Skipping ${relative(process.cwd(), entry.path)}: ${entry.reason}`);
+  prepareOutputFolder(options.outDir, inputs?.map((input) => input.path) ?? []);
   const resultsDir = join(options.outDir, "results");
   const workDir = join(options.outDir, "run");
-  for (const dir of [resultsDir, workDir]) rmSync(dir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
 
   let expected = new Map<string, string>();
   if (!inputs) {
     const samplesDir = join(options.outDir, "samples");
-    rmSync(samplesDir, { recursive: true, force: true });
     const paths = await writeSampleImages(samplesDir);
     inputs = SAMPLE_IMAGES.map((sample, index) => ({ path: paths[index], key: sample.name }));
     expected = new Map(SAMPLE_IMAGES.map((sample) => [sample.name, sample.expected]));
     console.log(`No inputs given: using ${inputs.length} sample files written to ${samplesDir}`);
   }
 
-  console.log("Bundling the handlers and synthesizing the local stage...");
+  if (!options.stackJson) console.log("Bundling the handlers and synthesizing the local stage...");
   const stackJsonPath = options.stackJson ?? prepareLocalStack(root);
   console.log(`Starting emulators and wiring ${stackJsonPath}`);
 
-  let pipeline: LocalPipeline | undefined;
+  // The first Ctrl-C ends the wait and writes what is done; a second one quits at once.
+  const stopWaiting = new AbortController();
   const interrupt = () => {
-    process.stderr.write("\nInterrupted: stopping the emulators and functions...\n");
-    void (pipeline?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    if (stopWaiting.signal.aborted) process.exit(130);
+    process.stderr.write("\nInterrupted: writing the results so far and stopping (Ctrl-C again to quit now)...\n");
+    stopWaiting.abort();
   };
-  process.once("SIGINT", interrupt);
-  process.once("SIGTERM", interrupt);
+  process.on("SIGINT", interrupt);
+  process.on("SIGTERM", interrupt);
 
+  let pipeline: LocalPipeline | undefined;
   try {
     pipeline = await startLocalPipeline({
       stackJsonPath,
@@ -156,29 +192,29 @@ async function run(options: CliOptions): Promise<number> {
     console.log(
       `S3 ${pipeline.endpoints.s3}  DynamoDB ${pipeline.endpoints.dynamodb}  SNS/SQS ${pipeline.endpoints.sns}`,
     );
-    console.log(`Uploading ${inputs.length} files to s3://${pipeline.outputs.uploadsBucket}/`);
+    const count = `${inputs.length} ${inputs.length === 1 ? "file" : "files"}`;
+    console.log(`Uploading ${count} to s3://${pipeline.outputs.uploadsBucket}/`);
     const tracker = new JobTracker(pipeline);
-    await uploadAll(tracker, inputs);
-    await tracker.waitForAll(options.timeoutMs, progress);
+    await uploadAll(tracker, inputs, stopWaiting.signal);
+    await tracker.waitForAll(options.timeoutMs, (done, total) => {
+      if (!stopWaiting.signal.aborted) progress(done, total);
+    }, stopWaiting.signal);
 
+    const interrupted = stopWaiting.signal.aborted;
     const results = await exportResults(pipeline, tracker.uploads, resultsDir);
-    const summary = summarize(results, expected);
+    const summary = summarize(results, { expected, failures: failuresByKey(pipeline), interrupted });
     writeFileSync(join(resultsDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     console.log(`\n${formatSummary(summary, resultsDir)}`);
     console.log(`Function logs:       ${relative(process.cwd(), pipeline.logDir)}/`);
     console.log(`Gallery:             ${relative(process.cwd(), writeGallery(summary, resultsDir))}`);
     if (faults) console.log(faults.summary());
+    if (interrupted) return 130;
     if (options.keepRunning) {
-      process.off("SIGINT", interrupt);
-      process.off("SIGTERM", interrupt);
       const endpointsFile = writeEndpointsFile(pipeline, workDir);
       console.log(`\n${handTryInstructions(pipeline)}`);
       console.log(`Endpoints for other tools: ${relative(process.cwd(), endpointsFile)}`);
       console.log(`  npm run verify -- --local ${relative(process.cwd(), endpointsFile)}`);
-      await new Promise((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
+      await new Promise((resolve) => stopWaiting.signal.addEventListener("abort", resolve));
       rmSync(endpointsFile, { force: true });
     }
 
@@ -202,7 +238,8 @@ async function main(): Promise<void> {
     }
     process.exitCode = await run(options);
   } catch (error) {
-    const known = error instanceof InputError || error instanceof LocalModeConfigError;
+    const known =
+      error instanceof InputError || error instanceof LocalModeConfigError || error instanceof StackPreparationError;
     console.error(`error: ${(error as Error).message}`);
     if (!known && process.env.DEBUG) console.error(error);
     process.exitCode = known ? 2 : 1;

@@ -1,4 +1,5 @@
-import { createWriteStream, mkdirSync, WriteStream } from "node:fs";
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, WriteStream } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
 import { S3Client } from "@aws-sdk/client-s3";
@@ -69,8 +70,8 @@ export interface LocalPipeline {
   readonly hosts: ReadonlyMap<string, FunctionHost>;
   readonly logDir: string;
   onS3Event(listener: (event: S3rverEvent) => void): void;
-  /** Resolves once no delivery has been under way for `quietMs`. */
-  settle(quietMs?: number): Promise<void>;
+  /** Resolves once no delivery has been under way for `quietMs`, or at the deadline (epoch ms). */
+  settle(quietMs?: number, deadline?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +104,7 @@ export function emulatorClients(endpoints: Emulators["endpoints"], region: strin
 export async function startLocalPipeline(options: LocalPipelineOptions): Promise<LocalPipeline> {
   const stackDir = dirname(options.stackJsonPath);
   const model = buildStackModel(loadTerraformJson(options.stackJsonPath), stackDir);
+  for (const fn of model.functions) assertRunnableHere(fn, stackDir);
   const logDir = join(options.workDir, "logs");
   mkdirSync(logDir, { recursive: true });
   mkdirSync(join(options.workDir, "s3"), { recursive: true });
@@ -111,11 +113,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const clients = emulatorClients(emulators.endpoints, model.region);
   const hosts = new Map<string, FunctionHost>();
   const logs: WriteStream[] = [];
+  const taskRoot = mkdtempSync(join(tmpdir(), "image-pipeline-task-"));
   let bridge: SnsBridge | undefined;
   const stop = async () => {
     await bridge?.stop();
     await Promise.all([...hosts.values()].map((host) => host.stop()));
     await emulators.stop();
+    rmSync(taskRoot, { recursive: true, force: true });
     for (const client of Object.values(clients)) client.destroy();
     await Promise.all(logs.map((log) => new Promise((resolve) => log.end(resolve))));
   };
@@ -132,12 +136,13 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const endpoints = options.functionEndpoints
         ? await options.functionEndpoints(fn.name, emulators.endpoints)
         : emulators.endpoints;
+      const codeDir = unpackCode(fn, taskRoot);
       const host = new FunctionHost({
         name: fn.name,
-        codeDir: fn.codeDir,
+        codeDir,
         handler: fn.handler,
         timeoutSeconds: fn.timeoutSeconds,
-        environment: functionEnvironment(fn, model, resolve, endpoints, options.extraEnvironment),
+        environment: functionEnvironment(fn, codeDir, model, resolve, endpoints, options.extraEnvironment),
         concurrency: options.concurrency ?? 2,
         log,
       });
@@ -170,8 +175,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       hosts,
       logDir,
       onS3Event: (listener) => emulators.onS3Event(listener),
-      settle: async (quietMs = 300) => {
-        for (let quietSince = Date.now(); Date.now() - quietSince < quietMs; ) {
+      settle: async (quietMs = 300, deadline = Number.POSITIVE_INFINITY) => {
+        for (let quietSince = Date.now(); Date.now() - quietSince < quietMs && Date.now() < deadline; ) {
           if (inFlight.size > 0) quietSince = Date.now();
           await new Promise((r) => setTimeout(r, 50));
         }
@@ -184,6 +189,38 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   }
 }
 
+const HOST_ARCHITECTURE: Record<string, string> = { x64: "x86_64", arm64: "arm64" };
+
+/** Refuses, with the setting to change, a function this machine cannot run as built. */
+function assertRunnableHere(fn: FunctionModel, stackDir: string): void {
+  const here = HOST_ARCHITECTURE[process.arch] ?? process.arch;
+  if (fn.architecture !== here) {
+    throw new LocalModeConfigError(
+      `${fn.name} is built for ${fn.architecture} and this machine is ${here}: ` +
+        `local mode runs the functions here, so synthesize with LAMBDA_ARCH=${here} (the local stage's default)`,
+    );
+  }
+  if (!existsSync(fn.codeDir)) {
+    throw new LocalModeConfigError(
+      `${fn.name}: its code folder ${fn.codeDir} does not exist (source_dir is resolved from ${stackDir}, ` +
+        "the folder of the stack's cdk.tf.json); run npm run build, or keep the JSON where synthesis wrote it",
+    );
+  }
+}
+
+/**
+ * Copies a function's code folder where Lambda would unpack its zip: outside
+ * the repository, so that module look-up cannot climb into the project's own
+ * node_modules and a dependency missing from the bundle fails here as it
+ * would in the cloud.
+ */
+function unpackCode(fn: FunctionModel, taskRoot: string): string {
+  const taskDir = join(taskRoot, fn.name);
+  cpSync(fn.codeDir, taskDir, { recursive: true });
+
+  return taskDir;
+}
+
 /**
  * A function's environment as Lambda would give it, with the stack's
  * variables resolved and the SDK aimed at the emulators through its
@@ -192,6 +229,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
  */
 function functionEnvironment(
   fn: FunctionModel,
+  codeDir: string,
   model: StackModel,
   resolve: Resolve,
   endpoints: Emulators["endpoints"],
@@ -207,7 +245,7 @@ function functionEnvironment(
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     TZ: "UTC",
-    LAMBDA_TASK_ROOT: fn.codeDir,
+    LAMBDA_TASK_ROOT: codeDir,
     AWS_REGION: model.region,
     AWS_DEFAULT_REGION: model.region,
     AWS_LAMBDA_FUNCTION_NAME: fn.name,

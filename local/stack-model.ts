@@ -28,6 +28,8 @@ export interface FunctionModel extends NamedResource {
   readonly runtime: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /** `x86_64` or `arm64`, as Lambda names instruction sets. */
+  readonly architecture: string;
   /** Folder whose contents the archive provider zips: the code that would ship. */
   readonly codeDir: string;
   /** Environment variables as written, references not yet resolved. */
@@ -234,6 +236,7 @@ function functionModel(
     runtime: literal(block, "runtime"),
     timeoutSeconds: Number(block.config.timeout ?? 3),
     memoryMb: Number(block.config.memory_size ?? 128),
+    architecture: Array.isArray(block.config.architectures) ? String(block.config.architectures[0]) : "x86_64",
     codeDir: isAbsolute(sourceDir) ? sourceDir : resolve(stackDir, sourceDir),
     environment: Object.fromEntries(
       Object.entries(variables).map(([key, value]) => [key, String(value)]),

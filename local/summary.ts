@@ -6,7 +6,11 @@ import { UploadResult } from "./results";
 export interface SummaryRow {
   readonly key: string;
   readonly file: string;
-  /** SUCCEEDED or FAILED from the job record; LOST when no analytics document came. */
+  /**
+   * SUCCEEDED or FAILED from the job record; LOST when no analytics document
+   * came; SKIPPED or UPLOAD_FAILED when the file never reached the pipeline;
+   * INTERRUPTED when the run was stopped first.
+   */
   readonly status: string;
   readonly detail: string;
   /** Upload start to analytics document, in milliseconds. */
@@ -40,21 +44,42 @@ function detailOf(result: UploadResult): string {
   return typeof reason === "string" ? reason : reason === undefined ? "" : JSON.stringify(reason);
 }
 
-/** Builds the summary of a run from its results and, optionally, what each key should end as. */
-export function summarize(
-  results: readonly UploadResult[],
-  expected: ReadonlyMap<string, string> = new Map(),
-): RunSummary {
+/** What else a summary needs to know about the run. */
+export interface RunFacts {
+  /** What each key should end as, for the built-in samples. */
+  readonly expected?: ReadonlyMap<string, string>;
+  /** Why the function failed for a key, from the invocations that failed. */
+  readonly failures?: ReadonlyMap<string, string>;
+  /** The run was stopped before every job ended. */
+  readonly interrupted?: boolean;
+}
+
+/** Statuses that mean something went wrong with the pipeline or the run. */
+const PROBLEM_STATUSES = new Set(["LOST", "UPLOAD_FAILED"]);
+
+function unfinishedStatus(result: UploadResult, facts: RunFacts): { status: string; detail: string } {
+  const { upload } = result;
+  if (upload.notUploaded) return { status: upload.notUploaded.status, detail: upload.notUploaded.reason };
+  if (facts.interrupted) return { status: "INTERRUPTED", detail: "the run was stopped before this job ended" };
+  const failure = facts.failures?.get(upload.key);
+
+  return { status: "LOST", detail: failure ?? "no analytics document came; see the function logs" };
+}
+
+/** Builds the summary of a run from its results. */
+export function summarize(results: readonly UploadResult[], facts: RunFacts = {}): RunSummary {
   const rows = results.map((result): SummaryRow => {
     const { upload } = result;
     const finished = upload.document !== undefined;
-    const status = finished ? String(result.record?.status ?? upload.document?.status ?? "UNKNOWN") : "LOST";
+    const { status, detail } = finished
+      ? { status: String(result.record?.status ?? upload.document?.status ?? "UNKNOWN"), detail: detailOf(result) }
+      : unfinishedStatus(result, facts);
 
     return {
       key: upload.key,
       file: upload.file,
       status,
-      detail: finished ? detailOf(result) : "no analytics document before the deadline",
+      detail,
       latencyMs:
         upload.finishedAt !== undefined && upload.uploadedAt !== undefined
           ? Math.round(upload.finishedAt - upload.uploadedAt)
@@ -62,7 +87,7 @@ export function summarize(
       thumbnailPath: result.thumbnailPath,
       recordPath: result.recordPath,
       analyticsPath: result.analyticsPath,
-      expected: expected.get(upload.key),
+      expected: facts.expected?.get(upload.key),
       duplicates: upload.duplicates,
     };
   });
@@ -70,14 +95,18 @@ export function summarize(
   const counts: Record<string, number> = {};
   for (const row of rows) counts[row.status] = (counts[row.status] ?? 0) + 1;
   const problems = rows.flatMap((row) => [
-    ...(row.status === "LOST" ? [`${row.key}: lost (no analytics document)`] : []),
+    ...(PROBLEM_STATUSES.has(row.status) ? [`${row.key}: ${row.status.toLowerCase()} (${row.detail})`] : []),
     ...(row.duplicates > 0 ? [`${row.key}: ${row.duplicates} duplicate analytics document(s)`] : []),
-    ...(row.expected && row.status !== "LOST" && row.expected !== row.status
+    ...(row.expected && finishedStatus(row.status) && row.expected !== row.status
       ? [`${row.key}: ended ${row.status}, expected ${row.expected}`]
       : []),
   ]);
 
   return { rows, counts, problems };
+}
+
+function finishedStatus(status: string): boolean {
+  return status === "SUCCEEDED" || status === "FAILED";
 }
 
 function shorten(text: string, width: number): string {
@@ -98,7 +127,7 @@ export function formatSummary(summary: RunSummary, outDir: string, cwd = process
     table([
       ["INPUT", "STATUS", "THUMBNAIL OR REASON", "UPLOAD→ANALYTICS"],
       ...summary.rows.map((row) => [
-        row.key,
+        shorten(row.key.replace(/\s/g, " "), 60),
         row.status,
         shorten(row.detail, 72),
         row.latencyMs === undefined ? "-" : `${row.latencyMs} ms`,

@@ -61,9 +61,18 @@ export class InFlight {
   readonly outcomes: { source: string; outcome: AsyncOutcome }[] = [];
 
   track(source: string, work: Promise<AsyncOutcome>): void {
-    const tracked = work.then((outcome) => {
-      this.outcomes.push({ source, outcome });
-    });
+    const tracked = work.then(
+      (outcome) => {
+        this.outcomes.push({ source, outcome });
+      },
+      (error: unknown) => {
+        const errorMessage = error instanceof Error ? error.message : String(error);
+        this.outcomes.push({
+          source,
+          outcome: { attempts: 0, result: { ok: false, errorType: "Local.DeliveryError", errorMessage }, sentToDestination: false },
+        });
+      },
+    );
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
   }

@@ -4,9 +4,9 @@
  * emulators and the wiring read from the synthesized stack.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 import sharp, { Sharp } from "sharp";
 
@@ -143,6 +143,64 @@ describe("npm start (local mode)", () => {
 
     expect(code).toBe(2);
     expect(stderr.trim()).toBe("error: no such file or folder: /no/such/image.jpg");
+  });
+
+  const variants: string[] = [];
+  afterAll(() => variants.forEach((path) => rmSync(path, { force: true })));
+
+  /** Writes a variant of the local stack beside the original, where its relative paths still hold. */
+  function stackVariant(name: string, change: (json: any) => void): string {
+    const json = JSON.parse(readFileSync(localStackJson(), "utf8"));
+    change(json);
+    const path = join(dirname(localStackJson()), `${name}.test-variant.json`);
+    writeFileSync(path, JSON.stringify(json));
+    variants.push(path);
+
+    return path;
+  }
+
+  it("names the cause when a function cannot start, instead of waiting out the timeout", async () => {
+    const broken = stackVariant("no-env", (json) => {
+      for (const fn of Object.values<any>(json.resource.aws_lambda_function)) {
+        if (fn.function_name.endsWith("image-processor")) fn.environment.variables = {};
+      }
+    });
+    const input = join(outDir, "samples", "photos", "harbour at dusk.jpg");
+
+    const run = await runLocal(["--stack-json", broken, "--timeout", "100", input], mkdtempSync(join(tmpdir(), "broken-")));
+
+    expect(run.code).toBe(1);
+    expect(run.summary.rows[0].status).toBe("LOST");
+    expect(run.summary.rows[0].detail).toMatch(/Runtime\.InitError: ConfigError: .*THUMBNAILS_BUCKET/);
+    expect(run.summary.rows[0].detail).toMatch(/on-failure queue/);
+  });
+
+  it("refuses functions built for another architecture than this machine's", async () => {
+    const foreign = process.arch === "arm64" ? "x86_64" : "arm64";
+    const variant = stackVariant("foreign-arch", (json) => {
+      for (const fn of Object.values<any>(json.resource.aws_lambda_function)) fn.architectures = [foreign];
+    });
+    const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", "--stack-json", variant, "--out", mkdtempSync(join(tmpdir(), "arch-"))], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const code = await new Promise((r) => child.on("close", r));
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(new RegExp(`built for ${foreign} .* synthesize with LAMBDA_ARCH=`));
+  });
+
+  it("refuses an output folder holding files it did not write, and deletes none of them", async () => {
+    const out = mkdtempSync(join(tmpdir(), "theirs-"));
+    mkdirSync(join(out, "results"));
+    writeFileSync(join(out, "results", "important.txt"), "keep");
+    const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", "--out", out], { cwd: ROOT, stdio: "ignore" });
+    const code = await new Promise((r) => child.on("close", r));
+
+    expect(code).toBe(2);
+    expect(readFileSync(join(out, "results", "important.txt"), "utf8")).toBe("keep");
   });
 
   const corpusTest = existsSync(CORPUS) ? it : it.skip;
