@@ -6,7 +6,10 @@
  * (`cdktf deploy --outputs-file <f> --outputs-file-include-sensitive-outputs`).
  *
  * The file gets mode 0600 because it then holds the instructor's secret key;
- * the secret is never printed.
+ * the secret is never printed. data.json is committed with placeholders, so
+ * when the file written is tracked by git it is marked skip-worktree: `git
+ * commit -a` and `git add` then leave the secret out (undo with
+ * `git update-index --no-skip-worktree data.json`). Without git nothing changes.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -15,6 +18,7 @@ import { loadConfig } from "../stacks/config";
 import { StackError } from "../stacks/errors";
 import { SECRET_OUTPUTS } from "../stacks/output-names";
 import { parseFlags, runCli, UsageError } from "./lib/cli-args";
+import { type CommitGuard, keepOutOfCommits } from "./lib/commit-guard";
 import { DataJsonError, dataJsonFromOutputs, renderDataJson } from "./lib/data-json";
 
 const ROOT = join(__dirname, "..");
@@ -59,7 +63,28 @@ runCli(() => {
         "share it only with the instructor and do not commit it\n"
     );
   }
+  reportCommitGuard(shownPath, keepOutOfCommits(out));
 }, [StackError, UsageError, DataJsonError]);
+
+function reportCommitGuard(shownPath: string, guard: CommitGuard): void {
+  if (guard.kind === "skip-worktree") {
+    process.stderr.write(
+      `note: ${shownPath} is tracked by git, so it is now marked skip-worktree: git status no ` +
+        "longer lists it, git commit -a leaves it out and git add refuses it; to commit it " +
+        `again, run: ${guard.undo}\n`
+    );
+  } else if (guard.kind === "untracked") {
+    process.stderr.write(
+      `note: ${shownPath} is inside a git work tree but not tracked; keep it out of git ` +
+        "(list it in .gitignore)\n"
+    );
+  } else if (guard.kind === "failed") {
+    process.stderr.write(
+      `warning: could not mark ${shownPath} skip-worktree (${guard.reason}); ` +
+        "take care that no commit picks it up\n"
+    );
+  }
+}
 
 function readOutputsFile(file: string): string {
   if (!existsSync(file)) throw new UsageError(`--from ${file}: no such file`);

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { keepOutOfCommits } from "../../scripts/lib/commit-guard";
 import { DataJsonError, dataJsonFromOutputs, renderDataJson } from "../../scripts/lib/data-json";
 import { OUTPUT_NAMES } from "../../stacks/output-names";
 
@@ -11,6 +12,14 @@ const STACK = "activity4-image-pipeline-dev";
 const SECRET = "fakeSecretForTestsOnly/0123456789abcdefABCDEF";
 const read = (file: string) =>
   JSON.parse(readFileSync(join(FIXTURES, file), "utf8")) as Record<string, unknown>;
+/** This process's environment without the variables that would aim git at another repository. */
+const ownRepoEnv = () => {
+  const { GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, ...rest } = process.env;
+
+  return rest;
+};
+const readSecret = (file: string) =>
+  (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>).instructor_secret_access_key;
 
 describe("dataJsonFromOutputs", () => {
   it("reads a cdktf outputs file, nested under the stack name", () => {
@@ -185,5 +194,125 @@ describe("npm run data-json", () => {
     expect(result.stderr).toMatch(/^error: missing outputs: analytics_bucket;/);
     expect(() => statSync(out)).toThrow();
     expect(result.stdout + result.stderr).not.toContain(SECRET);
+  });
+});
+
+describe("npm run data-json in a git work tree", () => {
+  const tsx = join(ROOT, "node_modules", ".bin", "tsx");
+  const script = join(ROOT, "scripts", "data-json.ts");
+  const from = join(FIXTURES, "cdktf-outputs.json");
+  const env = { ...ownRepoEnv(), STAGE: "dev", STACK_NAME: "" };
+  const placeholders = `${JSON.stringify({ instructor_secret_access_key: "<secret>" })}\n`;
+  let repo: string;
+  const git = (...args: string[]) =>
+    spawnSync(
+      "git",
+      ["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"]
+        .concat(args),
+      { cwd: repo, encoding: "utf8", env: ownRepoEnv() }
+    );
+
+  beforeEach(() => {
+    repo = mkdtempSync(join(tmpdir(), "data-json-repo-"));
+    git("init", "-q");
+    writeFileSync(join(repo, "data.json"), placeholders);
+    git("add", "data.json");
+    git("commit", "-q", "-m", "placeholders");
+  });
+
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+  it("marks a tracked data.json skip-worktree, so git commit -a leaves the secret out", () => {
+    // Act
+    const result = spawnSync(tsx, [script, "--from", from, "--out", join(repo, "data.json")], {
+      cwd: repo,
+      encoding: "utf8",
+      env,
+    });
+    writeFileSync(join(repo, "other.txt"), "other\n");
+    git("add", "other.txt");
+    const commit = git("commit", "-q", "-a", "-m", "everything");
+    const add = git("add", "data.json");
+
+    // Assert
+    expect(result.status).toBe(0);
+    expect(readSecret(join(repo, "data.json"))).toBe(SECRET);
+    expect(git("ls-files", "-v", "data.json").stdout).toBe("S data.json\n");
+    expect(commit.status).toBe(0);
+    expect(git("show", "HEAD:data.json").stdout).toBe(placeholders);
+    expect(add.status).not.toBe(0);
+    expect(git("status", "--porcelain").stdout).toBe("");
+    expect(result.stderr).toContain("is tracked by git, so it is now marked skip-worktree");
+    expect(result.stderr).toContain("run: git update-index --no-skip-worktree data.json");
+  });
+
+  it("undoes with the command it prints, showing the change to git again", () => {
+    // Arrange
+    spawnSync(tsx, [script, "--from", from, "--out", join(repo, "data.json")], { cwd: repo, env });
+
+    // Act
+    const undo = git("update-index", "--no-skip-worktree", "data.json");
+
+    // Assert
+    expect(undo.status).toBe(0);
+    expect(git("status", "--porcelain").stdout).toBe(" M data.json\n");
+  });
+
+  it("leaves an untracked output unmarked and says to keep it out of git", () => {
+    // Act
+    const result = spawnSync(tsx, [script, "--from", from, "--out", join(repo, "mine.json")], {
+      cwd: repo,
+      encoding: "utf8",
+      env,
+    });
+
+    // Assert
+    expect(result.status).toBe(0);
+    expect(git("ls-files", "mine.json").stdout).toBe("");
+    expect(result.stderr).toContain("mine.json is inside a git work tree but not tracked");
+  });
+
+  it("reports why git refused to mark the file, without throwing", () => {
+    // Arrange
+    writeFileSync(join(repo, ".git", "index.lock"), "");
+
+    // Act
+    const guard = keepOutOfCommits(join(repo, "data.json"));
+
+    // Assert
+    expect(guard).toEqual({ kind: "failed", reason: expect.stringContaining("index.lock") });
+  });
+
+  it("does nothing outside a work tree or without a git executable", () => {
+    // Arrange
+    const outside = mkdtempSync(join(tmpdir(), "data-json-plain-"));
+    writeFileSync(join(outside, "data.json"), placeholders);
+
+    // Act
+    const plain = keepOutOfCommits(join(outside, "data.json"));
+    const noGit = keepOutOfCommits(join(repo, "data.json"), join(outside, "no-such-git"));
+
+    // Assert
+    rmSync(outside, { recursive: true, force: true });
+    expect([plain, noGit]).toEqual([{ kind: "outside-git" }, { kind: "outside-git" }]);
+  });
+
+  it("writes data.json all the same when git is not installed", () => {
+    // Arrange
+    const noTools = mkdtempSync(join(tmpdir(), "no-git-"));
+
+    // Act
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", script, "--from", from, "--out", join(repo, "data.json")],
+      { cwd: ROOT, encoding: "utf8", env: { ...env, PATH: noTools } }
+    );
+
+    // Assert
+    rmSync(noTools, { recursive: true, force: true });
+    expect(result.status).toBe(0);
+    expect(readSecret(join(repo, "data.json"))).toBe(SECRET);
+    expect(result.stderr).not.toContain("skip-worktree");
+    expect(git("ls-files", "-v", "data.json").stdout).toBe("H data.json\n");
   });
 });
