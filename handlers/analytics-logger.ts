@@ -11,6 +11,6 @@ const config = readAnalyticsConfig(process.env);
  */
 export const handler: AnalyticsLoggerHandler = createAnalyticsLogger({
   config,
-  ...createAnalyticsClients(),
+  ...createAnalyticsClients(config),
   logger: createLogger(config),
 });

@@ -11,6 +11,6 @@ const config = readProcessorConfig(process.env);
  */
 export const handler: ImageProcessorHandler = createImageProcessor({
   config,
-  ...createProcessorClients(),
+  ...createProcessorClients(config),
   logger: createLogger(config),
 });

@@ -34,6 +34,8 @@ describe("readProcessorConfig", () => {
       maxInputPixels: 40_000_000,
       logLevel: "INFO",
       serviceName: "image-processor",
+      connectionTimeoutMs: 3_000,
+      requestTimeoutMs: 5_000,
     });
   });
 
@@ -57,6 +59,8 @@ describe("readProcessorConfig", () => {
     ["MAX_INPUT_BYTES", "25MB"],
     ["MAX_INPUT_PIXELS", "-1"],
     ["LOG_LEVEL", "verbose"],
+    ["SDK_CONNECTION_TIMEOUT_MS", "3s"],
+    ["SDK_REQUEST_TIMEOUT_MS", "0"],
   ])("rejects %s=%s with a message saying what to set", (variable, value) => {
     // Arrange
     const env = { ...PROCESSOR_ENV, [variable]: value };
@@ -69,7 +73,7 @@ describe("readProcessorConfig", () => {
     expect(error.message).toMatch(/set it to/);
   });
 
-  it("reads the limits, size and log level when they are set", () => {
+  it("reads the limits, size, log level and SDK timeouts when they are set", () => {
     // Arrange
     const env = {
       ...PROCESSOR_ENV,
@@ -78,6 +82,8 @@ describe("readProcessorConfig", () => {
       MAX_INPUT_PIXELS: "2000",
       LOG_LEVEL: "debug",
       POWERTOOLS_SERVICE_NAME: "thumbs-svc",
+      SDK_CONNECTION_TIMEOUT_MS: "1500",
+      SDK_REQUEST_TIMEOUT_MS: "8000",
     };
 
     // Act
@@ -90,6 +96,8 @@ describe("readProcessorConfig", () => {
       maxInputPixels: 2000,
       logLevel: "DEBUG",
       serviceName: "thumbs-svc",
+      connectionTimeoutMs: 1500,
+      requestTimeoutMs: 8000,
     });
   });
 });
@@ -109,6 +117,8 @@ describe("readAnalyticsConfig", () => {
       analyticsPrefix: "image-events",
       logLevel: "INFO",
       serviceName: "analytics-logger",
+      connectionTimeoutMs: 3_000,
+      requestTimeoutMs: 5_000,
     });
     expect(trimmed.analyticsPrefix).toBe("events/v1");
   });

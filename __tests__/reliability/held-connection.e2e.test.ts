@@ -1,10 +1,10 @@
 /**
- * A connection that the service never answers. The handlers' SDK clients
- * keep the SDK's default socket timeout (minutes), so the call hangs until
- * Lambda ends the invocation at the function timeout; Lambda's retry then
- * finishes the job. The functions' timeout is cut to 3 s for test time, and
- * the retry waits 5.5 s: longer than the processor's lease margin (5 s),
- * as Lambda's real first retry (about a minute) is.
+ * A connection that the service never answers, with the functions' timeout
+ * (3 s) shorter than the handlers' SDK request timeout (5 s by default), so
+ * the call hangs until Lambda ends the invocation at the function timeout;
+ * Lambda's retry then finishes the job. The retry waits 5.5 s: longer than
+ * the processor's lease margin (5 s), as Lambda's real first retry (about a
+ * minute) is.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -14,8 +14,34 @@ export const LOG_LEVELS = [
 /** One of LOG_LEVELS. */
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
+/**
+ * How long the handlers' AWS SDK calls may wait, in milliseconds. A call that
+ * goes past either limit fails with a TimeoutError, which the SDK retries (S3
+ * and SNS try a call three times, DynamoDB four) and the handlers treat as
+ * transient. Every try of a hung call must fit well inside the function
+ * timeout, so that the attempt can still record its error and Lambda's retry
+ * finds the job free: with the defaults a hung call gives up after about 15 s
+ * (20 s for DynamoDB), inside the processor's 30 s.
+ */
+export interface ClientTimeouts {
+  /** SDK_CONNECTION_TIMEOUT_MS: longest wait for a connection to be set up. Default 3000. */
+  readonly connectionTimeoutMs: number;
+  /**
+   * SDK_REQUEST_TIMEOUT_MS: longest wait from sending a request to the
+   * response headers, and longest pause while a response body arrives.
+   * Default 5000.
+   */
+  readonly requestTimeoutMs: number;
+}
+
+/** Default of SDK_CONNECTION_TIMEOUT_MS. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
+
+/** Default of SDK_REQUEST_TIMEOUT_MS. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+
 /** Settings of the image processor, read once from the environment at cold start. */
-export interface ProcessorConfig {
+export interface ProcessorConfig extends ClientTimeouts {
   /** THUMBNAILS_BUCKET: where thumbnails are written. */
   readonly thumbnailsBucket: string;
   /** JOBS_TABLE: DynamoDB table of jobs, hash key `jobId` (string). */
@@ -35,7 +61,7 @@ export interface ProcessorConfig {
 }
 
 /** Settings of the analytics logger, read once from the environment at cold start. */
-export interface AnalyticsConfig {
+export interface AnalyticsConfig extends ClientTimeouts {
   /** ANALYTICS_BUCKET: the private bucket of the data lake. */
   readonly analyticsBucket: string;
   /** ANALYTICS_PREFIX: key prefix, no slash at either end. Default `image-events`. */
@@ -74,6 +100,17 @@ function positiveInteger(env: Environment, name: string, fallback: number): numb
   return Number(raw);
 }
 
+function clientTimeouts(env: Environment): ClientTimeouts {
+  return {
+    connectionTimeoutMs: positiveInteger(
+      env,
+      "SDK_CONNECTION_TIMEOUT_MS",
+      DEFAULT_CONNECTION_TIMEOUT_MS
+    ),
+    requestTimeoutMs: positiveInteger(env, "SDK_REQUEST_TIMEOUT_MS", DEFAULT_REQUEST_TIMEOUT_MS),
+  };
+}
+
 function logLevel(env: Environment): LogLevelName {
   const raw = env.LOG_LEVEL?.trim().toUpperCase();
   if (!raw) {
@@ -103,6 +140,7 @@ export function readProcessorConfig(env: Environment): ProcessorConfig {
     maxInputPixels: positiveInteger(env, "MAX_INPUT_PIXELS", 40_000_000),
     logLevel: logLevel(env),
     serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || "image-processor",
+    ...clientTimeouts(env),
   };
 }
 
@@ -123,5 +161,6 @@ export function readAnalyticsConfig(env: Environment): AnalyticsConfig {
     analyticsPrefix: prefix,
     logLevel: logLevel(env),
     serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || "analytics-logger",
+    ...clientTimeouts(env),
   };
 }

@@ -164,7 +164,7 @@ export async function startCallProxy(options: CallProxyOptions): Promise<CallPro
           incoming.socket.destroy();
           return;
         case "timeout":
-          // Held: nothing is answered; the function's timeout, or stop(), ends it.
+          // Held: nothing is answered; the client's timeout, the function's, or stop() ends it.
           return;
         case "delay":
           setTimeout(() => {

@@ -9,7 +9,8 @@ import type { AwsCall, AwsService } from "./aws-call";
  *   Throttling or 429 Throttled);
  * - `server-error`: a 500 InternalError;
  * - `timeout`: the connection is held and never answered, so the call hangs
- *   until the function's timeout (the SDK's own socket timeout is minutes);
+ *   until the handler's SDK request timeout (SDK_REQUEST_TIMEOUT_MS) or the
+ *   function's timeout, whichever comes first;
  * - `delay`: the answer comes `delayMs` late but comes;
  * - `drop`: the connection is destroyed before the request reaches the service.
  */
