@@ -7,7 +7,7 @@
  * PID with SIGINT.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -66,8 +66,7 @@ describe("npm run verify against npm start -- --keep-running", () => {
   let dynamodb: DynamoDBClient;
 
   beforeAll(async () => {
-    const input = join(outDir, "input", "tile.png");
-    mkdirSync(join(outDir, "input"));
+    const input = join(mkdtempSync(join(tmpdir(), "verify-input-")), "tile.png");
     await sharp({ create: { width: 64, height: 48, channels: 3, background: "#2a6f97" } })
       .png()
       .toFile(input);
