@@ -12,7 +12,15 @@
  * `git update-index --no-skip-worktree data.json`). Without git nothing changes.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { loadConfig } from "../stacks/config";
 import { StackError } from "../stacks/errors";
@@ -23,11 +31,25 @@ import { DataJsonError, dataJsonFromOutputs, renderDataJson } from "./lib/data-j
 
 const ROOT = join(__dirname, "..");
 
+const USAGE = `Usage: npm run data-json -- [--stage STAGE] [--from OUTPUTS.json] [--out FILE]
+
+Writes data.json (default: at the repository root, mode 0600) from the outputs of a
+deployed stack: \`terraform output -json\` in cdktf.out/stacks/<stack>, or --from a
+file holding that JSON or a cdktf outputs file. The secret key is never printed.
+`;
+
 runCli(() => {
-  const flags = parseFlags(process.argv.slice(2), { stage: "value", from: "value", out: "value" });
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(USAGE);
+
+    return;
+  }
+  const flags = parseFlags(argv, { stage: "value", from: "value", out: "value" });
   if (flags.stage !== undefined) process.env.STAGE = flags.stage;
   const { stackName } = loadConfig(process.env);
   const out = resolve(flags.out ?? join(ROOT, "data.json"));
+  checkWritableFile(out);
 
   const raw = flags.from === undefined ? terraformOutput(stackName) : readOutputsFile(flags.from);
   let document: unknown;
@@ -38,10 +60,16 @@ runCli(() => {
   }
   const { data, source } = dataJsonFromOutputs(document, stackName);
 
+  // Written beside the target and renamed over it, so the file is never half
+  // written; the staging copy holds the secret too, so it never outlives a failure.
   const staging = join(dirname(out), `.data-json-${process.pid}.tmp`);
-  writeFileSync(staging, renderDataJson(data), { mode: 0o600 });
-  chmodSync(staging, 0o600);
-  renameSync(staging, out);
+  try {
+    writeFileSync(staging, renderDataJson(data), { mode: 0o600 });
+    chmodSync(staging, 0o600);
+    renameSync(staging, out);
+  } finally {
+    rmSync(staging, { force: true });
+  }
 
   for (const [name, value] of Object.entries(data)) {
     const shown = SECRET_OUTPUTS.includes(name as never)
@@ -86,8 +114,19 @@ function reportCommitGuard(shownPath: string, guard: CommitGuard): void {
   }
 }
 
+/** Refuses an output path that is a folder or lies in a folder that does not exist. */
+function checkWritableFile(out: string): void {
+  if (existsSync(out) && statSync(out).isDirectory()) {
+    throw new UsageError(`--out ${out} is a folder; name the file to write, e.g. ${join(out, "data.json")}`);
+  }
+  if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) {
+    throw new UsageError(`--out ${out}: the folder ${dirname(out)} does not exist`);
+  }
+}
+
 function readOutputsFile(file: string): string {
   if (!existsSync(file)) throw new UsageError(`--from ${file}: no such file`);
+  if (statSync(file).isDirectory()) throw new UsageError(`--from ${file} is a folder, not an outputs file`);
 
   return readFileSync(file, "utf8");
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keepOutOfCommits } from "../../scripts/lib/commit-guard";
@@ -194,6 +194,42 @@ describe("npm run data-json", () => {
     expect(result.stderr).toMatch(/^error: missing outputs: analytics_bucket;/);
     expect(() => statSync(out)).toThrow();
     expect(result.stdout + result.stderr).not.toContain(SECRET);
+  });
+});
+
+describe("npm run data-json with bad paths", () => {
+  const dir = mkdtempSync(join(tmpdir(), "data-json-paths-"));
+  const tsx = join(ROOT, "node_modules", ".bin", "tsx");
+  const script = join(ROOT, "scripts", "data-json.ts");
+  const from = join(FIXTURES, "terraform-output.json");
+  const env = { ...process.env, STAGE: "dev", STACK_NAME: "" };
+  const run = (...args: string[]) => spawnSync(tsx, [script, ...args], { encoding: "utf8", env, cwd: dir });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    [["--out", "."], /--out .* is a folder; name the file to write/],
+    [["--out", "missing/data.json"], /the folder .*missing does not exist/],
+  ])("refuses --out %j with exit 2 and leaves no copy of the secret behind", (args, message) => {
+    const result = run("--from", from, ...args);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(readdirSync(dir).filter((name) => name.startsWith(".data-json-"))).toEqual([]);
+  });
+
+  it("refuses a folder given as --from", () => {
+    const result = run("--from", dir, "--out", join(dir, "data.json"));
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/is a folder, not an outputs file/);
+  });
+
+  it("prints its usage for --help", () => {
+    const result = run("--help");
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run data-json/);
   });
 });
 
