@@ -23,7 +23,7 @@ import { ConfigError } from "./errors";
  * | ACCESS_LOGGING | `on` | `on`/`off`: S3 server access logs of the uploads, thumbnails and analytics buckets, in an access-log bucket |
  * | ACCESS_LOG_EXPIRATION_DAYS | `90` | age at which access-log objects are deleted |
  * | THUMBNAIL_SIZE, MAX_INPUT_BYTES, MAX_INPUT_PIXELS | `128`, `26214400`, `40000000` | processor limits |
- * | PROCESSOR_MEMORY_MB, PROCESSOR_TIMEOUT_SECONDS | `1024`, `30` | processor sizing |
+ * | PROCESSOR_MEMORY_MB, PROCESSOR_TIMEOUT_SECONDS | `512`, `30` | processor sizing (512 MB holds the worst measured peak, 382 MiB, with 25% headroom: BENCHMARKS.md) |
  * | LOGGER_MEMORY_MB, LOGGER_TIMEOUT_SECONDS | `256`, `10` | logger sizing |
  * | PROCESSOR_RESERVED_CONCURRENCY, LOGGER_RESERVED_CONCURRENCY | unset | reserved concurrency (unset: none reserved) |
  * | TF_STATE_BUCKET, TF_STATE_KEY, TF_STATE_REGION | unset, `<stack>/terraform.tfstate`, the stack region | S3 state backend, see {@link StateBackendConfig} |
@@ -257,7 +257,7 @@ export function loadConfig(
       maxInputBytes: readInt(read, "MAX_INPUT_BYTES", 26_214_400, 1, 1_073_741_824),
       maxInputPixels: readInt(read, "MAX_INPUT_PIXELS", 40_000_000, 1, 1_000_000_000),
     },
-    processor: readSizing(read, "PROCESSOR", 1024, 30),
+    processor: readSizing(read, "PROCESSOR", 512, 30),
     logger: readSizing(read, "LOGGER", 256, 10),
     stateBackend: readStateBackend(read, stackName, region),
     localstackEndpoint: readLocalStackEndpoint(read),

@@ -61,13 +61,13 @@ describe("functions", () => {
     ).toEqual(["x86_64"]);
   });
 
-  it("sizes the processor at 1024 MB / 30 s and the logger at 256 MB / 10 s", () => {
+  it("sizes the processor at 512 MB / 30 s and the logger at 256 MB / 10 s", () => {
     // Act
     const sizes = names.map((name) => [fnOf(name).block.memory_size, fnOf(name).block.timeout]);
 
     // Assert
     expect(sizes).toEqual([
-      [1024, 30],
+      [512, 30],
       [256, 10],
     ]);
   });

@@ -10,6 +10,10 @@ import {
   type LambdaPrices,
   type Workload,
 } from "./cost-model";
+import { loadConfig } from "../../stacks/config";
+
+/** The processor memory the stack deploys when nothing is configured. */
+const STACK_DEFAULT_MEMORY_MB = loadConfig({}).processor.memoryMb;
 
 /** One configuration's cost for one workload. */
 export interface CostCell {
@@ -108,7 +112,7 @@ export function runCostModel(
 
   const configs: LambdaConfig[] = [
     TUTORIAL,
-    { label: "stack default today: arm64, 1024 MB", arch: "arm64", memoryMb: 1024 },
+    { label: `stack default: arm64, ${STACK_DEFAULT_MEMORY_MB} MB`, arch: "arm64", memoryMb: STACK_DEFAULT_MEMORY_MB },
     { label: `chosen: arm64, ${chosenMemoryMb} MB`, arch: "arm64", memoryMb: chosenMemoryMb },
     { label: `x86_64, ${chosenMemoryMb} MB`, arch: "x86_64", memoryMb: chosenMemoryMb },
     { label: "arm64, 256 MB (only if the worst inputs are refused)", arch: "arm64", memoryMb: 256 },
