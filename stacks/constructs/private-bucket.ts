@@ -1,16 +1,9 @@
 import { Construct } from "constructs";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import {
-  S3BucketLifecycleConfiguration,
-  type S3BucketLifecycleConfigurationRule,
-} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import type { S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import type { ITerraformDependable } from "../cdktf";
-import { denyInsecureTransport, policyDocument, type PolicyStatement } from "../iam-policy";
+import { denyInsecureTransport, type PolicyStatement } from "../iam-policy";
+import { addBucketBaseline } from "./bucket-baseline";
 
 /** Properties of a {@link PrivateBucket}. */
 export interface PrivateBucketProps {
@@ -43,57 +36,21 @@ export class PrivateBucket extends Construct {
   constructor(scope: Construct, id: string, props: PrivateBucketProps) {
     super(scope, id);
 
-    const bucket = new S3Bucket(this, "bucket", {
-      bucket: props.bucketName,
+    const { bucket, policy } = addBucketBaseline(this, {
+      bucketName: props.bucketName,
       forceDestroy: props.forceDestroy ?? false,
+      allowPublicPolicy: false,
+      lifecycleRules: props.lifecycleRules ?? [],
+      statements: (arn) => [denyInsecureTransport(arn), ...(props.policyStatements?.(arn) ?? [])],
     });
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-    });
+    this.policy = policy;
     if (props.versioned === true) {
       new S3BucketVersioningA(this, "versioning", {
         bucket: bucket.id,
         versioningConfiguration: { status: "Enabled" },
       });
     }
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket: bucket.id,
-      rule: [abortIncompleteUploads(), ...(props.lifecycleRules ?? [])],
-    });
-    this.policy = new S3BucketPolicy(this, "policy", {
-      bucket: bucket.id,
-      policy: policyDocument([
-        denyInsecureTransport(bucket.arn),
-        ...(props.policyStatements?.(bucket.arn) ?? []),
-      ]),
-      // S3 rejects a bucket policy written while the public access block of
-      // the same bucket is still being applied (OperationAborted).
-      dependsOn: [publicAccessBlock],
-    });
   }
-}
-
-/** Lifecycle rule that removes the parts of uploads never completed. */
-export function abortIncompleteUploads(): S3BucketLifecycleConfigurationRule {
-  return {
-    id: "abort-incomplete-multipart-uploads",
-    status: "Enabled",
-    filter: [{ prefix: "" }],
-    abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-  };
 }
