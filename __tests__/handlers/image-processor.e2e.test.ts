@@ -1,6 +1,6 @@
 import sharp from "sharp";
 
-import { RetryableBatchError } from "../../handlers/lib/errors";
+import { JobInProgressError, RetryableBatchError } from "../../handlers/lib/errors";
 import { computeJobId } from "../../handlers/lib/job-id";
 import { THUMBNAIL_CACHE_CONTROL } from "../../handlers/lib/process-upload";
 import {
@@ -324,10 +324,11 @@ describe("image processor idempotency", () => {
     );
   });
 
-  it("skips a delivery while another attempt holds a live lease, and logs it as in progress", async () => {
+  it("fails the invocation as retryable when another attempt holds a live lease, after finishing the other records", async () => {
     // Arrange
-    const jobId = jobIdOf("photos/p.jpg");
+    const jobId = jobIdOf("photos/p.jpg", "01");
     harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    harness.upload(UPLOADS_BUCKET, "photos/q.jpg", photo);
     await harness.updateJob({
       Key: { jobId },
       UpdateExpression: "SET #status = :processing, #attemptId = :other, #lease = :lease",
@@ -342,21 +343,65 @@ describe("image processor idempotency", () => {
         ":lease": Date.now() + 60_000,
       },
     });
+    const event = s3Event(
+      s3Record("photos/p.jpg", { sequencer: "01" }),
+      s3Record("photos/q.jpg", { sequencer: "02" })
+    );
 
     // Act
-    const summary = await harness.processor(s3Event(s3Record("photos/p.jpg")), lambdaContext());
+    const attempt = harness.processor(event, lambdaContext());
 
     // Assert
-    expect(summary.counts).toEqual({ "in-progress": 1 });
-    expect(harness.getRequests).toEqual([]);
-    expect(harness.published).toEqual([]);
+    await expect(attempt).rejects.toBeInstanceOf(JobInProgressError);
+    await expect(attempt).rejects.toBeInstanceOf(RetryableBatchError);
+    await expect(attempt).rejects.toMatchObject({ inProgressRecords: [jobId] });
+    expect(harness.getRequests.map((request) => request.Key)).toEqual(["photos/q.jpg"]);
+    expect(harness.messages().map((message) => [message.sourceKey, message.status])).toEqual([
+      ["photos/q.jpg", "SUCCEEDED"],
+    ]);
     expect(harness.logs.ofJob(jobId).filter((line) => line.message === "in progress")).toHaveLength(
       1
     );
+    const retrying = harness.logs.withMessage("retrying the event");
+    expect(retrying).toHaveLength(1);
+    expect(retrying[0]).toMatchObject({ level: "WARN", inProgressJobIds: [jobId] });
     expect(await harness.job(jobId)).toMatchObject({
       status: "PROCESSING",
       attemptId: "other-attempt",
     });
+  });
+
+  it("finishes a job whose attempt died holding its lease, once Lambda's retry comes after the lease", async () => {
+    // Arrange: the first attempt fails its download and cannot give the claim back, as an
+    // attempt killed at the function timeout cannot; its lease runs 30 s plus a margin.
+    const start = Date.parse("2026-11-30T10:15:31.000Z");
+    let now = start;
+    harness.setClock(() => new Date(now));
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    const event = s3Event(s3Record("photos/p.jpg"));
+    const jobId = jobIdOf("photos/p.jpg");
+    harness.failNext("GetObject", awsError("InternalError", 500));
+    harness.failNext("Update", awsError("InternalServerError", 500), 1, (input) =>
+      String(input.UpdateExpression).includes("#lastErrorStep")
+    );
+    await expect(harness.processor(event, lambdaContext(30_000))).rejects.toBeInstanceOf(
+      RetryableBatchError
+    );
+
+    // Act: a retry while the dead attempt's lease is live, then one after it.
+    now = start + 20_000;
+    const early = harness.processor(event, lambdaContext(30_000));
+    await expect(early).rejects.toBeInstanceOf(JobInProgressError);
+    const whileHeld = await harness.job(jobId);
+    now = start + 40_000;
+    const late = await harness.processor(event, lambdaContext(30_000));
+
+    // Assert
+    expect(whileHeld).toMatchObject({ status: "PROCESSING", attempts: 1 });
+    expect(harness.published).toHaveLength(1);
+    expect(late.counts).toEqual({ succeeded: 1 });
+    expect(await harness.job(jobId)).toMatchObject({ status: "SUCCEEDED", attempts: 2 });
+    expect(harness.messages()).toEqual([expect.objectContaining({ jobId, status: "SUCCEEDED" })]);
   });
 
   it("takes over a job whose previous attempt died once its lease has run out", async () => {
@@ -386,23 +431,36 @@ describe("image processor idempotency", () => {
     expect(harness.published).toHaveLength(1);
   });
 
-  it("lets exactly one of two concurrent deliveries of the same event do the work", async () => {
+  it("lets exactly one of two concurrent deliveries do the work; the other ends as a duplicate, after a retry if it met the live lease", async () => {
     // Arrange
     harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
     const event = s3Event(s3Record("photos/p.jpg"));
 
     // Act
-    const [first, second] = await Promise.all([
+    const settled = await Promise.allSettled([
       harness.processor(event, lambdaContext()),
       harness.processor(event, lambdaContext()),
     ]);
+    const refused = settled.filter((result) => result.status === "rejected");
+    const retried = await Promise.all(refused.map(() => harness.processor(event, lambdaContext())));
 
     // Assert
-    const outcomes = [first, second].map((summary) => summary.records[0]!.outcome).sort();
-    expect(outcomes[1]).toBe("succeeded");
-    expect(["duplicate", "in-progress"]).toContain(outcomes[0]);
+    const outcomes = [
+      ...settled.flatMap((result) =>
+        result.status === "fulfilled" ? [result.value.records[0]!.outcome] : []
+      ),
+      ...retried.map((summary) => summary.records[0]!.outcome),
+    ].sort();
+    expect(outcomes).toEqual(["duplicate", "succeeded"]);
+    for (const result of refused) {
+      expect((result as PromiseRejectedResult).reason).toBeInstanceOf(JobInProgressError);
+    }
     expect(harness.published).toHaveLength(1);
     expect(harness.putRequests).toHaveLength(1);
+    expect(await harness.job(jobIdOf("photos/p.jpg"))).toMatchObject({
+      status: "SUCCEEDED",
+      attempts: 1,
+    });
   });
 
   it.each([

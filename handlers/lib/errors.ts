@@ -67,13 +67,46 @@ export class RetryableBatchError extends PipelineError {
   /** Job ids (or raw keys when no job id exists) of the records to retry. */
   readonly failedRecords: readonly string[];
 
-  constructor(failedRecords: readonly string[], total: number, cause?: unknown) {
+  constructor(failedRecords: readonly string[], total: number, cause?: unknown, message?: string) {
     super(
-      `${failedRecords.length} of ${total} record(s) hit a retryable error; ` +
-        "the invocation fails so that Lambda retries the event",
+      message ??
+        `${failedRecords.length} of ${total} record(s) hit a retryable error; ` +
+          "the invocation fails so that Lambda retries the event",
       { cause }
     );
     this.name = "RetryableBatchError";
     this.failedRecords = failedRecords;
+  }
+}
+
+/**
+ * Thrown by the image processor after every record of the event was
+ * attempted, when at least one job was held by another attempt's live lease
+ * ("in progress"). That attempt may have been killed at the function timeout
+ * while holding the job, so the delivery cannot count as done: Lambda retries
+ * the event later, once the lease has run out, or sends it to the on-failure
+ * destination if it never does.
+ */
+export class JobInProgressError extends RetryableBatchError {
+  /** Job ids of the records whose job another attempt holds. */
+  readonly inProgressRecords: readonly string[];
+
+  constructor(
+    failedRecords: readonly string[],
+    inProgressRecords: readonly string[],
+    total: number
+  ) {
+    super(
+      failedRecords,
+      total,
+      undefined,
+      `${inProgressRecords.length} of ${total} record(s) belong to a job another attempt holds` +
+        (failedRecords.length > inProgressRecords.length
+          ? ` and ${failedRecords.length - inProgressRecords.length} hit a retryable error`
+          : "") +
+        "; the invocation fails so that Lambda retries the event once the lease has run out"
+    );
+    this.name = "JobInProgressError";
+    this.inProgressRecords = inProgressRecords;
   }
 }

@@ -1,7 +1,7 @@
 import type { Context, S3Event } from "aws-lambda";
 
 import { describeError } from "./aws-errors";
-import { RetryableBatchError } from "./errors";
+import { JobInProgressError, RetryableBatchError } from "./errors";
 import {
   type ProcessorDeps,
   type RecordOutcome,
@@ -30,11 +30,12 @@ const LEASE_MARGIN_MS = 5_000;
 /**
  * A job's claim lasts until this invocation's deadline (plus a margin): an
  * attempt cannot outlive it, and a crashed or timed-out attempt frees the job
- * for the next delivery. Known limit: a delivery that arrives while a dead
- * attempt's lease is still live is skipped as "in progress" and returns, so
- * the job stays PROCESSING. Lambda's first retry of an async invocation comes
- * about a minute after the failure, so this cannot happen while the function
- * timeout stays under about 55 seconds (the stack's default is 30).
+ * for the next delivery. A delivery that arrives while a dead attempt's lease
+ * is still live is refused as "in progress" and fails the invocation, so
+ * Lambda retries it later (about one, then two minutes after each failure);
+ * with the stack's 30 s timeout the first retry already finds the lease run
+ * out. A function timeout of minutes can outlast both retries, and the event
+ * then lands on the on-failure destination, with the job left unfinished.
  */
 function leaseFor(context: Context | undefined): number {
   const remaining = context?.getRemainingTimeInMillis?.();
@@ -49,9 +50,10 @@ function leaseFor(context: Context | undefined): number {
  * Builds the image processor handler around injected clients. Records are
  * processed one after another (sharp already uses every core for one image)
  * and each to its end, so one bad record never loses the others. When any
- * record hit a retryable error, the invocation fails after all were tried,
- * and Lambda's retry finishes those jobs while the rest are recognised as
- * duplicates. A job holds its claim until this invocation's deadline.
+ * record hit a retryable error, or was refused because another attempt holds
+ * its job, the invocation fails after all were tried, and Lambda's retry
+ * finishes those jobs while the rest are recognised as duplicates. A job
+ * holds its claim until this invocation's deadline.
  */
 export function createImageProcessor(deps: ProcessorDeps): ImageProcessorHandler {
   const { logger } = deps;
@@ -87,17 +89,30 @@ export function createImageProcessor(deps: ProcessorDeps): ImageProcessorHandler
     for (const report of reports) {
       counts[report.outcome] = (counts[report.outcome] ?? 0) + 1;
     }
-    const retry = reports.filter((report) => report.outcome === "retry");
-    if (retry.length > 0) {
-      const ids = retry.map((report) => report.jobId ?? report.key ?? "unknown");
+    const idOf = (report: RecordReport) => report.jobId ?? report.key ?? "unknown";
+    const retryIds = reports.filter((report) => report.outcome === "retry").map(idOf);
+    const inProgressIds = reports.filter((report) => report.outcome === "in-progress").map(idOf);
+    if (inProgressIds.length > 0) {
       logger.warn("retrying the event", {
         counts,
-        retryJobIds: ids,
+        inProgressJobIds: inProgressIds,
+        ...(retryIds.length > 0 ? { retryJobIds: retryIds } : {}),
+        reason:
+          "another attempt holds at least one job, and may have died holding it; all " +
+          "records were attempted and the invocation now fails so that Lambda retries " +
+          "it once the lease has run out",
+      });
+      throw new JobInProgressError([...inProgressIds, ...retryIds], inProgressIds, records.length);
+    }
+    if (retryIds.length > 0) {
+      logger.warn("retrying the event", {
+        counts,
+        retryJobIds: retryIds,
         reason:
           "at least one record hit a retryable error; all records were attempted " +
           "and the invocation now fails so that Lambda retries it",
       });
-      throw new RetryableBatchError(ids, records.length);
+      throw new RetryableBatchError(retryIds, records.length);
     }
     logger.info("batch done", { counts });
 

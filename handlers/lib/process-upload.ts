@@ -44,7 +44,10 @@ export interface ProcessorDeps {
   readonly newAttemptId?: () => string;
 }
 
-/** How one record ended. `retry` means the invocation must fail so that Lambda retries it. */
+/**
+ * How one record ended. `retry` (a retryable error) and `in-progress` (another
+ * attempt holds the job) mean the invocation must fail so that Lambda retries it.
+ */
 export type RecordOutcome =
   | "succeeded"
   | "failed"
@@ -81,7 +84,8 @@ const LOG_KEYS = ["jobId", "key", "bucket"];
  *
  * Order of the writes, and why:
  * 1. claim the job (conditional update; a finished job is a duplicate, a held
- *    lease means another attempt is working on it);
+ *    lease means another attempt is working on it, or died holding it, and
+ *    the invocation fails so that Lambda retries the record later);
  * 2. download, probe, resize; a hopeless input becomes a FAILED result here;
  * 3. put the thumbnail (same key and bytes on every attempt, so repeatable);
  * 4. publish the message;
@@ -267,7 +271,9 @@ async function claimJob(
     });
   } else {
     logger.info("in progress", {
-      reason: "another attempt holds this job; this delivery is skipped",
+      reason:
+        "another attempt holds this job; this delivery fails, to be retried once the lease " +
+        "has run out",
       status: existing.Item?.status,
       leaseExpiresAt: existing.Item?.leaseExpiresAt,
     });
