@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { FunctionHost, InvocationResult } from "./function-host";
+import type { RetryDelay } from "./retry-delay";
 
 /** Where an asynchronous invocation goes once its retries are spent. */
 export type FailureDestination = (record: FailedInvocationRecord) => Promise<void>;
@@ -31,8 +32,11 @@ export interface AsyncOutcome {
 export interface AsyncInvokerOptions {
   readonly functionArn: string;
   readonly maximumRetryAttempts: number;
-  /** Wait before retry n (1-based). Lambda waits about 1 and then 2 minutes; local mode shortens it. */
-  readonly retryDelayMs: (retry: number) => number;
+  /**
+   * Wait before retry n (1-based), given how the last try failed. Lambda waits
+   * about 1 and then 2 minutes; local mode shortens it (see localRetryDelay).
+   */
+  readonly retryDelayMs: RetryDelay;
   readonly onFailure?: FailureDestination;
 }
 
@@ -44,7 +48,7 @@ export interface AsyncInvokerOptions {
  */
 export class AsyncInvoker {
   constructor(
-    private readonly host: FunctionHost,
+    private readonly host: Pick<FunctionHost, "invoke">,
     private readonly options: AsyncInvokerOptions,
   ) {}
 
@@ -55,7 +59,8 @@ export class AsyncInvoker {
       attempts += 1;
       result = await this.host.invoke(event);
       if (result.ok || attempts > this.options.maximumRetryAttempts) break;
-      await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs(attempts)));
+      const delayMs = this.options.retryDelayMs(attempts, result);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
     if (result.ok || !this.options.onFailure) {
       return { attempts, result, sentToDestination: false };

@@ -12,6 +12,7 @@ import { createAttributeLookup } from "./attribute-lookup";
 import { EMULATOR_CREDENTIALS, Emulators, S3rverEvent, startEmulators } from "./emulators";
 import { FunctionHost } from "./function-host";
 import { EmulatorClients, provision } from "./provision";
+import { localRetryDelay, RetryDelay } from "./retry-delay";
 import { buildStackModel, FunctionModel, StackModel } from "./stack-model";
 import { loadTerraformJson, LocalModeConfigError } from "./terraform-json";
 import {
@@ -32,8 +33,12 @@ export interface LocalPipelineOptions {
   readonly workDir: string;
   /** Execution environments per function that may run at once (default 2). */
   readonly concurrency?: number;
-  /** Wait before async retry n; default 100 ms times n (Lambda waits minutes). */
-  readonly retryDelayMs?: (retry: number) => number;
+  /**
+   * Wait before async retry n, given how the last try failed. Default: each
+   * function's localRetryDelay, 100 ms times n, or its timeout plus 10 s
+   * after a timeout or a job held by another try (Lambda waits minutes).
+   */
+  readonly retryDelayMs?: RetryDelay;
   /** Variables added to every function's environment after the stack's own. */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
   /**
@@ -154,7 +159,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       const invokerOptions: AsyncInvokerOptions = {
         functionArn: resolve(`\${${fn.address}.arn}`, fn.address),
         maximumRetryAttempts: config?.maximumRetryAttempts ?? 2,
-        retryDelayMs: options.retryDelayMs ?? ((retry) => 100 * retry),
+        retryDelayMs: options.retryDelayMs ?? localRetryDelay(fn.timeoutSeconds),
         onFailure: failureQueue ? queueDestination(clients, failureQueue) : undefined,
       };
       invokers.set(

@@ -42,7 +42,10 @@ export interface Scenario {
   readonly versionedUploads?: boolean;
   /** Every function's timeout, in seconds (default: the stack's). */
   readonly functionTimeoutSeconds?: number;
-  /** Wait before each Lambda retry, in milliseconds (default: local mode's 100 ms times n). */
+  /**
+   * Wait before each Lambda retry, in milliseconds, whatever the failure
+   * (default: local mode's localRetryDelay).
+   */
   readonly retryDelayMs?: number;
   /** Execution environments per function (default 2). */
   readonly concurrency?: number;
