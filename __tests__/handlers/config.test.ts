@@ -34,6 +34,7 @@ describe("readProcessorConfig", () => {
       maxInputPixels: 40_000_000,
       logLevel: "INFO",
       serviceName: "image-processor",
+      maxAttempts: 3,
       connectionTimeoutMs: 3_000,
       requestTimeoutMs: 5_000,
     });
@@ -61,6 +62,7 @@ describe("readProcessorConfig", () => {
     ["LOG_LEVEL", "verbose"],
     ["SDK_CONNECTION_TIMEOUT_MS", "3s"],
     ["SDK_REQUEST_TIMEOUT_MS", "0"],
+    ["MAX_ATTEMPTS", "three"],
   ])("rejects %s=%s with a message saying what to set", (variable, value) => {
     // Arrange
     const env = { ...PROCESSOR_ENV, [variable]: value };
@@ -73,7 +75,7 @@ describe("readProcessorConfig", () => {
     expect(error.message).toMatch(/set it to/);
   });
 
-  it("reads the limits, size, log level and SDK timeouts when they are set", () => {
+  it("reads the limits, size, log level, SDK timeouts and attempts when they are set", () => {
     // Arrange
     const env = {
       ...PROCESSOR_ENV,
@@ -84,6 +86,7 @@ describe("readProcessorConfig", () => {
       POWERTOOLS_SERVICE_NAME: "thumbs-svc",
       SDK_CONNECTION_TIMEOUT_MS: "1500",
       SDK_REQUEST_TIMEOUT_MS: "8000",
+      MAX_ATTEMPTS: "5",
     };
 
     // Act
@@ -98,6 +101,7 @@ describe("readProcessorConfig", () => {
       serviceName: "thumbs-svc",
       connectionTimeoutMs: 1500,
       requestTimeoutMs: 8000,
+      maxAttempts: 5,
     });
   });
 });

@@ -569,3 +569,162 @@ describe("image processor idempotency", () => {
     expect(harness.getRequests).toEqual([]);
   });
 });
+
+describe("image processor, last attempt (MAX_ATTEMPTS)", () => {
+  const noAnswer = () =>
+    Object.assign(new Error("no answer within 5000 ms"), { name: "TimeoutError" });
+
+  async function withMaxAttempts(maxAttempts: string): Promise<PipelineHarness> {
+    await harness.dispose();
+    harness = await PipelineHarness.create(emulator, { MAX_ATTEMPTS: maxAttempts });
+
+    return harness;
+  }
+
+  it("ends a job whose third attempt still hits a transient error as FAILED, publishes the failure and returns normally", async () => {
+    // Arrange
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    const event = s3Event(s3Record("photos/p.jpg"));
+    const jobId = jobIdOf("photos/p.jpg");
+    harness.failNext(
+      "GetObject",
+      awsError("InternalError", 500, "We encountered an internal error"),
+      3
+    );
+    await expect(harness.processor(event, lambdaContext())).rejects.toBeInstanceOf(
+      RetryableBatchError
+    );
+    await expect(harness.processor(event, lambdaContext())).rejects.toBeInstanceOf(
+      RetryableBatchError
+    );
+
+    // Act
+    const last = await harness.processor(event, lambdaContext());
+
+    // Assert
+    const reason = "gave up after 3 attempts: InternalError: We encountered an internal error";
+    expect(last.counts).toEqual({ failed: 1 });
+    expect(await harness.job(jobId)).toMatchObject({
+      status: "FAILED",
+      attempts: 3,
+      errorKind: "retries-exhausted",
+      errorReason: reason,
+    });
+    expect(harness.published).toHaveLength(1);
+    expect(harness.published[0]!.input).toMatchObject({
+      Subject: "image-failed",
+      MessageAttributes: { status: { DataType: "String", StringValue: "FAILED" } },
+    });
+    expect(harness.messages()[0]).toMatchObject({
+      jobId,
+      status: "FAILED",
+      sourceKey: "photos/p.jpg",
+      error: { kind: "retries-exhausted", reason },
+    });
+    expect(harness.keysIn(THUMBNAILS_BUCKET)).toEqual([]);
+    const gaveUp = harness.logs.withMessage("gave up");
+    expect(gaveUp).toHaveLength(1);
+    expect(gaveUp[0]).toMatchObject({ level: "ERROR", jobId, step: "download", attempts: 3 });
+  });
+
+  it("gives up on the attempt that MAX_ATTEMPTS names", async () => {
+    // Arrange
+    await withMaxAttempts("2");
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    const event = s3Event(s3Record("photos/p.jpg"));
+    harness.failNext("PutObject", awsError("SlowDown", 503), 2);
+    await expect(harness.processor(event, lambdaContext())).rejects.toBeInstanceOf(
+      RetryableBatchError
+    );
+
+    // Act
+    const last = await harness.processor(event, lambdaContext());
+
+    // Assert
+    expect(last.counts).toEqual({ failed: 1 });
+    expect(await harness.job(jobIdOf("photos/p.jpg"))).toMatchObject({
+      status: "FAILED",
+      attempts: 2,
+      errorKind: "retries-exhausted",
+    });
+    expect(harness.messages().map((message) => message.status)).toEqual(["FAILED"]);
+  });
+
+  it("throws when even the failure message cannot be published, so the on-failure destination gets the event", async () => {
+    // Arrange
+    await withMaxAttempts("1");
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    harness.failNext("GetObject", awsError("InternalError", 500));
+    harness.failNext("Publish", awsError("Throttling", 400));
+
+    // Act
+    const attempt = harness.processor(s3Event(s3Record("photos/p.jpg")), lambdaContext());
+
+    // Assert
+    await expect(attempt).rejects.toBeInstanceOf(RetryableBatchError);
+    expect(harness.published).toEqual([]);
+    expect(await harness.job(jobIdOf("photos/p.jpg"))).toMatchObject({
+      status: "RETRY_PENDING",
+      lastErrorStep: "publish",
+      leaseExpiresAt: 0,
+    });
+    expect(
+      harness.logs.withMessage(
+        "publish failed on the last attempt; the event is left for the on-failure destination"
+      )
+    ).toHaveLength(1);
+  });
+
+  it.each([
+    ["the final write fails after the success message went out", "record"],
+    ["the success message's answer is lost", "publish"],
+  ] as const)(
+    "does not contradict a success message that may be out when %s: it throws instead",
+    async (_case, step) => {
+      // Arrange
+      await withMaxAttempts("1");
+      harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+      if (step === "record") {
+        harness.failNext("Update", awsError("InternalServerError", 500), 1, (input) =>
+          JSON.stringify(input.ExpressionAttributeValues).includes("SUCCEEDED")
+        );
+      } else {
+        harness.loseNextPublishAnswer(noAnswer());
+      }
+
+      // Act
+      const attempt = harness.processor(s3Event(s3Record("photos/p.jpg")), lambdaContext());
+
+      // Assert
+      await expect(attempt).rejects.toBeInstanceOf(RetryableBatchError);
+      expect(harness.messages().map((message) => message.status)).toEqual(["SUCCEEDED"]);
+      expect(harness.logs.withMessage("gave up")).toEqual([]);
+      expect(await harness.job(jobIdOf("photos/p.jpg"))).toMatchObject({
+        status: "RETRY_PENDING",
+        lastErrorStep: step,
+      });
+    }
+  );
+
+  it("gives up when the service refused the success message, since it never went out", async () => {
+    // Arrange
+    await withMaxAttempts("1");
+    harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
+    harness.failNext("Publish", awsError("Throttling", 400));
+
+    // Act
+    const summary = await harness.processor(s3Event(s3Record("photos/p.jpg")), lambdaContext());
+
+    // Assert
+    expect(summary.counts).toEqual({ failed: 1 });
+    expect(harness.messages()).toEqual([
+      expect.objectContaining({
+        status: "FAILED",
+        error: {
+          kind: "retries-exhausted",
+          reason: "gave up after 1 attempt: Throttling: Throttling",
+        },
+      }),
+    ]);
+  });
+});

@@ -162,6 +162,26 @@ describe("job record lifecycle on a DynamoDB emulator", () => {
     expect(refusalReason(await item())).toBe("in-progress");
   });
 
+  it("answers each granted claim with the job's attempt count", async () => {
+    // Arrange
+    const first = await docs.send(new UpdateCommand(claimJobInput(table, claim())));
+    const later = new Date(T0.getTime() + 61_000);
+
+    // Act
+    const second = await docs.send(
+      new UpdateCommand(
+        claimJobInput(
+          table,
+          claim({ attemptId: "attempt-2", now: later, leaseExpiresAt: later.getTime() + 60_000 })
+        )
+      )
+    );
+
+    // Assert
+    expect(first.Attributes?.attempts).toBe(1);
+    expect(second.Attributes?.attempts).toBe(2);
+  });
+
   it("grants a claim once the lease has run out, keeping the first receipt time", async () => {
     // Arrange
     await send(claimJobInput(table, claim()));

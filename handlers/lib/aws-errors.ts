@@ -99,3 +99,14 @@ export function describeError(error: unknown): string {
 
   return String(error);
 }
+
+/**
+ * Whether the service answered the request with an error status. Then it
+ * refused the request; without an answer (a timeout, a dropped connection)
+ * the request may still have taken effect, a publish may have gone out.
+ */
+export function answeredByService(error: unknown): boolean {
+  const status = (error as ErrorShape | null)?.$metadata?.httpStatusCode;
+
+  return typeof status === "number" && status >= 400;
+}

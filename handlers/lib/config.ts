@@ -58,6 +58,13 @@ export interface ProcessorConfig extends ClientTimeouts {
   readonly logLevel: LogLevelName;
   /** POWERTOOLS_SERVICE_NAME. Default `image-processor`. */
   readonly serviceName: string;
+  /**
+   * MAX_ATTEMPTS: attempts of one job (claims, counted on its record) after
+   * which a retryable error ends it FAILED, with a failure message, instead
+   * of leaving it for a retry. It should be 1 + the function's asynchronous
+   * maximum_retry_attempts, from which the stack sets it. Default 3.
+   */
+  readonly maxAttempts: number;
 }
 
 /** Settings of the analytics logger, read once from the environment at cold start. */
@@ -140,6 +147,7 @@ export function readProcessorConfig(env: Environment): ProcessorConfig {
     maxInputPixels: positiveInteger(env, "MAX_INPUT_PIXELS", 40_000_000),
     logLevel: logLevel(env),
     serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || "image-processor",
+    maxAttempts: positiveInteger(env, "MAX_ATTEMPTS", 3),
     ...clientTimeouts(env),
   };
 }

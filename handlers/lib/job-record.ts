@@ -79,7 +79,8 @@ class ExpressionParts {
  * has run out (crashed or timed-out attempt) or was given back (retryable
  * error). It fails with ConditionalCheckFailedException for a finished job and
  * for a job that another attempt holds right now. An update rather than a put
- * keeps the first receipt time and counts attempts across retries.
+ * keeps the first receipt time and counts attempts across retries; the answer
+ * carries the new count (`Attributes.attempts`).
  */
 export function claimJobInput(tableName: string, claim: JobClaim): UpdateCommandInput {
   const parts = new ExpressionParts();
@@ -114,6 +115,7 @@ export function claimJobInput(tableName: string, claim: JobClaim): UpdateCommand
     ConditionExpression: condition,
     ExpressionAttributeNames: parts.names,
     ExpressionAttributeValues: parts.values,
+    ReturnValues: "UPDATED_NEW",
   };
 }
 

@@ -11,9 +11,15 @@ export interface ImageFacts {
   readonly format: string;
 }
 
+/**
+ * The class of a job's failure: a hopeless input, or `retries-exhausted` when
+ * its last allowed attempt still hit a retryable error.
+ */
+export type JobFailureKind = RejectionKind | "retries-exhausted";
+
 /** Why a job failed. */
 export interface JobFailure {
-  readonly kind: RejectionKind;
+  readonly kind: JobFailureKind;
   readonly reason: string;
 }
 

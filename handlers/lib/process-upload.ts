@@ -6,7 +6,7 @@ import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { S3EventRecord } from "aws-lambda";
 
-import { classifyAwsError, describeError } from "./aws-errors";
+import { answeredByService, classifyAwsError, describeError } from "./aws-errors";
 import type { ProcessorConfig } from "./config";
 import { InputRejectedError } from "./errors";
 import { checkInputSize, probeImage } from "./image-probe";
@@ -15,6 +15,7 @@ import { buildJobMessage, publishJobMessageInput } from "./job-message";
 import {
   claimJobInput,
   completeJobInput,
+  type RefusalReason,
   readJobInput,
   refusalReason,
   releaseJobInput,
@@ -169,13 +170,22 @@ export async function processUploadRecord(
   }
 }
 
+function reportOf(job: Job, outcome: RecordOutcome): RecordReport {
+  return { outcome, jobId: job.jobId, key: job.key };
+}
+
+/** When this attempt's outcome was known, and how long the attempt took. */
+function finishTimes(job: Job, now: () => Date): { finishedAt: string; durationMs: number } {
+  const finishedAt = now();
+
+  return {
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - job.startedAt.getTime(),
+  };
+}
+
 async function runJob(job: Job, deps: ProcessorDeps, now: () => Date): Promise<RecordReport> {
   const { config, logger } = deps;
-  const report = (outcome: RecordOutcome): RecordReport => ({
-    outcome,
-    jobId: job.jobId,
-    key: job.key,
-  });
   logger.info("received", {
     eventName: job.ref.eventName,
     eventTime: job.ref.eventTime,
@@ -186,56 +196,131 @@ async function runJob(job: Job, deps: ProcessorDeps, now: () => Date): Promise<R
   });
 
   let step: Step = "claim";
-  let claimed = false;
+  let attempt: number | undefined;
+  const enter = (next: Step) => {
+    step = next;
+  };
   try {
-    const refusal = await claimJob(job, deps);
-    if (refusal) {
-      return report(refusal);
+    const claim = await claimJob(job, deps);
+    if ("refusal" in claim) {
+      return reportOf(job, claim.refusal);
     }
-    claimed = true;
+    attempt = claim.attempt;
 
     step = "download";
-    const result = await makeResult(job, deps, now, (next) => {
-      step = next;
-    });
+    const result = await makeResult(job, deps, now, enter);
 
-    step = "publish";
-    const message = buildJobMessage(result);
-    const published = await deps.sns.send(
-      new PublishCommand(publishJobMessageInput(config.eventsTopicArn, message))
-    );
-    logger.info("published", { status: result.status, messageId: published.MessageId });
-
-    step = "record";
-    try {
-      await deps.dynamo.send(
-        new UpdateCommand(completeJobInput(config.jobsTable, job.attemptId, result))
-      );
-    } catch (error) {
-      if (classifyAwsError(error) !== "conditional-check") {
-        throw error;
-      }
-      logger.error("superseded", {
-        reason: "another attempt took the job over before this one recorded it; its record stands",
-      });
-
-      return report("superseded");
-    }
-    logger.info("recorded", { status: result.status, durationMs: result.durationMs });
-
-    return report(result.status === "SUCCEEDED" ? "succeeded" : "failed");
+    return await publishAndRecord(job, deps, result, enter);
   } catch (error) {
-    await giveBack(job, deps, now, step, claimed, error);
+    const lastAttempt = attempt !== undefined && attempt >= config.maxAttempts;
+    if (attempt !== undefined && lastAttempt && !mayHavePublished(step, error)) {
+      return giveUp(job, deps, now, { step, attempt, error });
+    }
+    await giveBack(job, deps, now, { step, claimed: attempt !== undefined, lastAttempt, error });
 
-    return report("retry");
+    return reportOf(job, "retry");
   }
 }
 
-/** Claims the job; returns why not when another delivery already has it. */
+/**
+ * Whether the job's message may be out although the step failed: the final
+ * write failed after the publish, or the publish got no answer.
+ */
+function mayHavePublished(step: Step, error: unknown): boolean {
+  return step === "record" || (step === "publish" && !answeredByService(error));
+}
+
+/** Steps 4 and 5: publishes the result's message, then records it as final. */
+async function publishAndRecord(
+  job: Job,
+  deps: ProcessorDeps,
+  result: JobResult,
+  enter: (step: Step) => void
+): Promise<RecordReport> {
+  const { config, logger } = deps;
+  enter("publish");
+  const message = buildJobMessage(result);
+  const published = await deps.sns.send(
+    new PublishCommand(publishJobMessageInput(config.eventsTopicArn, message))
+  );
+  logger.info("published", { status: result.status, messageId: published.MessageId });
+
+  enter("record");
+  try {
+    await deps.dynamo.send(
+      new UpdateCommand(completeJobInput(config.jobsTable, job.attemptId, result))
+    );
+  } catch (error) {
+    if (classifyAwsError(error) !== "conditional-check") {
+      throw error;
+    }
+    logger.error("superseded", {
+      reason: "another attempt took the job over before this one recorded it; its record stands",
+    });
+
+    return reportOf(job, "superseded");
+  }
+  logger.info("recorded", { status: result.status, durationMs: result.durationMs });
+
+  return reportOf(job, result.status === "SUCCEEDED" ? "succeeded" : "failed");
+}
+
+/** A retryable error and the step where it happened. */
+interface AttemptError {
+  readonly step: Step;
+  readonly error: unknown;
+}
+
+/**
+ * Ends a job whose last allowed attempt hit a retryable error: FAILED, kind
+ * `retries-exhausted`, with its failure message. When that message or the
+ * final write fails too, the claim is given back and the invocation fails, so
+ * that the event reaches the on-failure destination.
+ */
+async function giveUp(
+  job: Job,
+  deps: ProcessorDeps,
+  now: () => Date,
+  failure: AttemptError & { readonly attempt: number }
+): Promise<RecordReport> {
+  const { logger } = deps;
+  const attempts = `${failure.attempt} attempt${failure.attempt === 1 ? "" : "s"}`;
+  const reason = `gave up after ${attempts}: ${describeError(failure.error)}`;
+  logger.error("gave up", {
+    step: failure.step,
+    errorKind: errorKindOf(failure.error),
+    attempts: failure.attempt,
+    reason,
+    error: failure.error,
+  });
+  const result: JobResult = {
+    jobId: job.jobId,
+    status: "FAILED",
+    sourceBucket: job.ref.bucket,
+    sourceKey: job.key,
+    sourceBytes: job.ref.size,
+    error: { kind: "retries-exhausted", reason },
+    receivedAt: job.startedAt.toISOString(),
+    ...finishTimes(job, now),
+  };
+
+  let step: Step = "publish";
+  try {
+    return await publishAndRecord(job, deps, result, (next) => {
+      step = next;
+    });
+  } catch (error) {
+    await giveBack(job, deps, now, { step, claimed: true, lastAttempt: true, error });
+
+    return reportOf(job, "retry");
+  }
+}
+
+/** Claims the job and returns its attempt number, or why not when another delivery has it. */
 async function claimJob(
   job: Job,
   deps: ProcessorDeps
-): Promise<"duplicate" | "in-progress" | undefined> {
+): Promise<{ readonly attempt: number } | { readonly refusal: RefusalReason }> {
   const { config, logger } = deps;
   const claim = claimJobInput(config.jobsTable, {
     jobId: job.jobId,
@@ -250,9 +335,9 @@ async function claimJob(
     leaseExpiresAt: job.leaseExpiresAt,
   });
   try {
-    await deps.dynamo.send(new UpdateCommand(claim));
+    const claimed = await deps.dynamo.send(new UpdateCommand(claim));
 
-    return undefined;
+    return { attempt: Number(claimed.Attributes?.attempts ?? 1) };
   } catch (error) {
     if (classifyAwsError(error) !== "conditional-check") {
       throw error;
@@ -279,7 +364,7 @@ async function claimJob(
     });
   }
 
-  return reason;
+  return { refusal: reason };
 }
 
 /** Downloads, checks and resizes; a hopeless input yields a FAILED result instead of an error. */
@@ -295,14 +380,6 @@ async function makeResult(
     sourceBucket: job.ref.bucket,
     sourceKey: job.key,
     receivedAt: job.startedAt.toISOString(),
-  };
-  const finish = () => {
-    const finishedAt = now();
-
-    return {
-      finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - job.startedAt.getTime(),
-    };
   };
   let sourceBytes = job.ref.size;
 
@@ -371,7 +448,7 @@ async function makeResult(
         bytes: thumbnail.bytes,
         format: thumbnail.format,
       },
-      ...finish(),
+      ...finishTimes(job, now),
     };
   } catch (error) {
     if (!(error instanceof InputRejectedError)) {
@@ -384,23 +461,35 @@ async function makeResult(
       status: "FAILED",
       sourceBytes,
       error: { kind: error.kind, reason: error.message },
-      ...finish(),
+      ...finishTimes(job, now),
     };
   }
 }
 
-/** Logs a retryable error once, stores it on the job and releases the claim. */
+function errorKindOf(error: unknown): "transient" | "unexpected" {
+  return classifyAwsError(error) === "transient" ? "transient" : "unexpected";
+}
+
+/**
+ * Logs a retryable error once, stores it on the job and releases the claim.
+ * On the last attempt the invocation's failure sends the event to the
+ * on-failure destination, and the log says so.
+ */
 async function giveBack(
   job: Job,
   deps: ProcessorDeps,
   now: () => Date,
-  step: Step,
-  claimed: boolean,
-  error: unknown
+  failure: AttemptError & { readonly claimed: boolean; readonly lastAttempt: boolean }
 ): Promise<void> {
   const { config, logger } = deps;
-  const errorKind = classifyAwsError(error) === "transient" ? "transient" : "unexpected";
-  logger.error(`${step} failed; the job is left for Lambda to retry`, { step, errorKind, error });
+  const { step, claimed, error } = failure;
+  const errorKind = errorKindOf(error);
+  logger.error(
+    failure.lastAttempt
+      ? `${step} failed on the last attempt; the event is left for the on-failure destination`
+      : `${step} failed; the job is left for Lambda to retry`,
+    { step, errorKind, error }
+  );
   if (!claimed) {
     return;
   }

@@ -90,6 +90,8 @@ interface Fault {
   readonly error: Error;
   /** Only calls whose input matches, when given. */
   readonly when?: (input: Record<string, unknown>) => boolean;
+  /** The call takes effect and only its answer is lost (a publish that went out). */
+  readonly takesEffect?: boolean;
   remaining: number;
 }
 
@@ -198,6 +200,11 @@ export class PipelineHarness {
     this.faults.push({ target, error, when, remaining: times });
   }
 
+  /** Lets the next publish go out, then fails it with `error`, as when its answer is lost. */
+  loseNextPublishAnswer(error: Error): void {
+    this.faults.push({ target: "Publish", error, takesEffect: true, remaining: 1 });
+  }
+
   /** The job item, read straight from the table. */
   async job(jobId: string): Promise<Record<string, unknown> | undefined> {
     const result = await this.realDocs.send(
@@ -251,6 +258,12 @@ export class PipelineHarness {
   }
 
   private takeFault(target: FaultTarget, input: Record<string, unknown>): Error | undefined {
+    const fault = this.takeFaultOf(target, input);
+
+    return fault?.error;
+  }
+
+  private takeFaultOf(target: FaultTarget, input: Record<string, unknown>): Fault | undefined {
     const fault = this.faults.find(
       (candidate) =>
         candidate.target === target && candidate.remaining > 0 && (candidate.when?.(input) ?? true)
@@ -260,7 +273,7 @@ export class PipelineHarness {
     }
     fault.remaining -= 1;
 
-    return fault.error;
+    return fault;
   }
 
   private stubS3(s3: S3Client): void {
@@ -304,12 +317,15 @@ export class PipelineHarness {
   private stubSns(sns: SNSClient): void {
     const stub = mockClient(sns);
     stub.on(PublishCommand).callsFake(async (input: PublishCommandInput) => {
-      const fault = this.takeFault("Publish", input as unknown as Record<string, unknown>);
-      if (fault) {
-        throw fault;
+      const fault = this.takeFaultOf("Publish", input as unknown as Record<string, unknown>);
+      if (fault && !fault.takesEffect) {
+        throw fault.error;
       }
       const messageId = randomUUID();
       this.published.push({ input, messageId, timestamp: this.clock().toISOString() });
+      if (fault) {
+        throw fault.error;
+      }
 
       return { MessageId: messageId };
     });
