@@ -8,7 +8,7 @@ import { AccessLogBucket } from "./constructs/access-log-bucket";
 import { EventsTopic } from "./constructs/events-topic";
 import { InstructorUser } from "./constructs/instructor-user";
 import { JobsTable } from "./constructs/jobs-table";
-import { PipelineFunction } from "./constructs/pipeline-function";
+import { ASYNC_MAXIMUM_RETRY_ATTEMPTS, PipelineFunction } from "./constructs/pipeline-function";
 import { PrivateBucket } from "./constructs/private-bucket";
 import { PublicReadBucket } from "./constructs/public-read-bucket";
 import { TopicSubscription } from "./constructs/topic-subscription";
@@ -127,6 +127,7 @@ export class PipelineStack extends TerraformStack {
         MAX_INPUT_PIXELS: String(config.thumbnail.maxInputPixels),
         LOG_LEVEL: config.logLevel,
         POWERTOOLS_SERVICE_NAME: "image-processor",
+        MAX_ATTEMPTS: String(ASYNC_MAXIMUM_RETRY_ATTEMPTS + 1),
       },
       statements: [
         {

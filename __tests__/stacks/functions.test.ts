@@ -141,6 +141,7 @@ describe("functions", () => {
       MAX_INPUT_PIXELS: "40000000",
       LOG_LEVEL: "INFO",
       POWERTOOLS_SERVICE_NAME: "image-processor",
+      MAX_ATTEMPTS: "3",
     });
   });
 

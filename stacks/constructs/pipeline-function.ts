@@ -8,6 +8,13 @@ import type { FunctionSizing, LambdaArchitecture } from "../config";
 import type { PolicyStatement } from "../iam-policy";
 import { FunctionRole } from "./function-role";
 
+/**
+ * Times Lambda retries a failed asynchronous invocation before it sends the
+ * event to the function's failure queue. The image processor's MAX_ATTEMPTS
+ * is this plus one, so its last attempt is Lambda's last try.
+ */
+export const ASYNC_MAXIMUM_RETRY_ATTEMPTS = 2;
+
 /** Properties of a {@link PipelineFunction}. */
 export interface PipelineFunctionProps {
   /** Function name; also names its role, log group and failure queue. */
@@ -93,7 +100,7 @@ export class PipelineFunction extends Construct {
     });
     new LambdaFunctionEventInvokeConfig(this, "async-config", {
       functionName: fn.functionName,
-      maximumRetryAttempts: 2,
+      maximumRetryAttempts: ASYNC_MAXIMUM_RETRY_ATTEMPTS,
       destinationConfig: { onFailure: { destination: failureQueue.arn } },
       // Lambda checks that the role may send to the destination when this is written.
       dependsOn: [role.policy],
