@@ -4,9 +4,10 @@
  * and Lambda retries a failed event twice. The random faults stop after two
  * on any one call, so the SDK always absorbs them; the `retry/` uploads fail
  * three downloads in a row, so their first invocation fails and Lambda's
- * retry finishes them; the `exhaust/` upload fails every download, so it
- * lands on the on-failure queue. A rate-only plan would make the outcome of
- * each job a matter of luck, and the test flaky.
+ * retry finishes them; the `exhaust/` upload fails every download, so its
+ * third attempt (MAX_ATTEMPTS) gives up: FAILED, with a failure message. A
+ * rate-only plan would make the outcome of each job a matter of luck, and the
+ * test flaky.
  */
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +27,7 @@ const FAULTS: FaultRule[] = [
     resourceIncludes: "-uploads/retry/",
     maxPerCall: 3,
   },
-  // One upload that no retry can save.
+  // One upload that no retry can save: its last attempt ends it FAILED.
   {
     kind: "server-error",
     service: "s3",
@@ -88,7 +89,7 @@ describe("faults between the functions and the emulators", () => {
         [
           ...set,
           ...extra.slice(0, 2).map((u) => ({ ...u, expect: { status: "SUCCEEDED" as const } })),
-          extra[2],
+          { ...extra[2], expect: { status: "FAILED" as const, kind: "retries-exhausted" } },
         ],
       ],
     });
@@ -106,13 +107,13 @@ describe("faults between the functions and the emulators", () => {
     console.log(`faults injected: ${JSON.stringify(run.report.faults.byOperation)}`);
   });
 
-  it("ends every other job as expected with one record, one message and one document", () => {
+  it("ends every job as expected with one record, one message and one document", () => {
     // Arrange
-    const survivors = run.report.verdict.uploads.filter((u) => !u.key.startsWith("exhaust/"));
+    const uploads = run.report.verdict.uploads;
 
     // Assert
-    expect(survivors).toHaveLength(18);
-    for (const upload of survivors) {
+    expect(uploads).toHaveLength(19);
+    for (const upload of uploads) {
       expect({ key: upload.key, asExpected: upload.asExpected, lost: upload.lost }).toEqual({
         key: upload.key,
         asExpected: true,
@@ -133,30 +134,34 @@ describe("faults between the functions and the emulators", () => {
     // Assert
     expect(byKey("retry/one.jpg")).toMatchObject({ processorAttempts: 2, status: "SUCCEEDED" });
     expect(byKey("retry/two.jpg")).toMatchObject({ processorAttempts: 2, status: "SUCCEEDED" });
-    expect(retried.map((u) => u.key).sort()).toEqual(["retry/one.jpg", "retry/two.jpg"]);
+    expect(retried.map((u) => u.key).sort()).toEqual([
+      "exhaust/never.jpg",
+      "retry/one.jpg",
+      "retry/two.jpg",
+    ]);
   });
 
-  it("puts a job that exhausts its retries on the on-failure queue, not in silence", () => {
+  it("ends a job that exhausts its retries FAILED on its last attempt, with one failure message", () => {
     // Arrange
-    const failures = run.report.inventory.failures;
     const verdict = byKey("exhaust/never.jpg");
     const job = run.report.inventory.jobs.find((j) => j.sourceKey === "exhaust/never.jpg");
+    const document = run.report.inventory.analytics.find((d) => d.jobId === verdict.jobId);
 
     // Assert
     expect(verdict).toMatchObject({
-      status: "ON_FAILURE_QUEUE",
-      lost: false,
+      status: "FAILED",
+      errorKind: "retries-exhausted",
       processorAttempts: 3,
+      onFailureQueue: false,
+      lost: false,
+      messages: 1,
+      analyticsDocuments: 1,
+      thumbnail: false,
     });
-    expect(failures).toHaveLength(1);
-    expect(failures[0].functionName).toMatch(/image-processor$/);
-    expect(failures[0].record.requestContext).toMatchObject({
-      condition: "RetriesExhausted",
-      approximateInvokeCount: 3,
-    });
-    expect(JSON.stringify(failures[0].record.requestPayload)).toContain("exhaust/never.jpg");
-    expect(job).toMatchObject({ status: "RETRY_PENDING", lastErrorStep: "download", attempts: 3 });
-    expect(verdict.messages + verdict.analyticsDocuments).toBe(0);
+    expect(verdict.errorReason).toMatch(/^gave up after 3 attempts: InternalError/);
+    expect(job).toMatchObject({ status: "FAILED", attempts: 3, lastErrorStep: "download" });
+    expect(document).toMatchObject({ status: "FAILED", errorKind: "retries-exhausted" });
+    expect(run.report.inventory.failures).toEqual([]);
   });
 
   it("writes exactly one analytics document per published message", () => {
