@@ -4,6 +4,7 @@ import { JobInProgressError, RetryableBatchError } from "../../handlers/lib/erro
 import { computeJobId } from "../../handlers/lib/job-id";
 import { THUMBNAIL_CACHE_CONTROL } from "../../handlers/lib/process-upload";
 import {
+  ANALYTICS_BUCKET,
   type DynamoEmulator,
   PipelineHarness,
   THUMBNAILS_BUCKET,
@@ -502,10 +503,13 @@ describe("image processor idempotency", () => {
     }
   );
 
-  it("publishes a second identical message when only the final record write fails (the documented at-least-once window)", async () => {
-    // Arrange
+  it("publishes a second message for the same job and status when only the final record write fails (the documented at-least-once window)", async () => {
+    // Arrange: the clock moves a second at each reading, so each attempt has times of its own.
+    let tick = Date.parse("2026-11-30T10:15:31.000Z");
+    harness.setClock(() => new Date((tick += 1_000)));
     harness.upload(UPLOADS_BUCKET, "photos/p.jpg", photo);
     const event = s3Event(s3Record("photos/p.jpg"));
+    const jobId = jobIdOf("photos/p.jpg");
     harness.failNext("Update", awsError("InternalServerError", 500), 1, (input) =>
       JSON.stringify(input.ExpressionAttributeValues).includes("SUCCEEDED")
     );
@@ -514,14 +518,37 @@ describe("image processor idempotency", () => {
     await expect(harness.processor(event, lambdaContext())).rejects.toBeInstanceOf(
       RetryableBatchError
     );
-    await harness.processor(event, lambdaContext());
+    const retry = await harness.processor(event, lambdaContext());
+    const documents = await harness.analytics(harness.snsEventOfPublished(), lambdaContext());
 
     // Assert
-    const messages = harness.messages();
-    expect(messages).toHaveLength(2);
-    expect(messages[0]!.jobId).toBe(messages[1]!.jobId);
-    expect(messages.map((message) => message.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
-    expect(await harness.job(jobIdOf("photos/p.jpg"))).toMatchObject({ status: "SUCCEEDED" });
+    expect(retry.counts).toEqual({ succeeded: 1 });
+    expect(await harness.job(jobId)).toMatchObject({ status: "SUCCEEDED", attempts: 2 });
+    const [first, second] = harness.published.map((entry) => entry.input);
+    expect(harness.published).toHaveLength(2);
+    expect({ ...second, Message: undefined }).toEqual({ ...first, Message: undefined });
+    const attemptTimes = ["receivedAt", "finishedAt", "durationMs"];
+    const withoutTimes = (message: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(message).filter(([name]) => !attemptTimes.includes(name)));
+    const [original, copy] = harness.messages();
+    expect(original).toMatchObject({ jobId, status: "SUCCEEDED" });
+    expect(withoutTimes(copy!)).toEqual(withoutTimes(original!));
+    expect(Date.parse(String(copy!.receivedAt))).toBeGreaterThan(
+      Date.parse(String(original!.finishedAt))
+    );
+    expect(documents.written).toHaveLength(2);
+    expect(new Set(documents.written).size).toBe(2);
+    const stored = documents.written.map(
+      (key) =>
+        JSON.parse(harness.object(ANALYTICS_BUCKET, key)!.body.toString("utf8")) as Record<
+          string,
+          unknown
+        >
+    );
+    expect(stored.map((document) => [document.jobId, document.status])).toEqual([
+      [jobId, "SUCCEEDED"],
+      [jobId, "SUCCEEDED"],
+    ]);
   });
 
   it("processes every record of an event when one hits a transient error, then throws for the retry", async () => {

@@ -84,9 +84,10 @@ const LOG_KEYS = ["jobId", "key", "bucket"];
  * outcome, including a retryable error, is returned.
  *
  * Order of the writes, and why:
- * 1. claim the job (conditional update; a finished job is a duplicate, a held
- *    lease means another attempt is working on it, or died holding it, and
- *    the invocation fails so that Lambda retries the record later);
+ * 1. claim the job (conditional update that counts the attempt; a finished
+ *    job is a duplicate; a live lease means another attempt is working on
+ *    it, or died holding it, and the invocation fails so that Lambda retries
+ *    the record after the lease);
  * 2. download, probe, resize; a hopeless input becomes a FAILED result here;
  * 3. put the thumbnail (same key and bytes on every attempt, so repeatable);
  * 4. publish the message;
@@ -94,13 +95,23 @@ const LOG_KEYS = ["jobId", "key", "bucket"];
  * The status becomes final only after the message is out, so an attempt that
  * fails before or during publishing leaves the job unfinished and its retry
  * redoes steps 2-5 and publishes the one message. On a retryable error the
- * attempt stores the error on the job and gives the claim back.
+ * attempt stores the error on the job (RETRY_PENDING) and gives the claim
+ * back. The job's last attempt (MAX_ATTEMPTS) ends it FAILED instead, kind
+ * `retries-exhausted`, with its failure message (steps 4-5 for that result);
+ * it gives the claim back and fails, for the on-failure destination, when
+ * that message cannot be published, or when its own message may already be
+ * out (step 5 failed, or the publish got no answer), so that no FAILED
+ * message contradicts a SUCCEEDED one. A job given up after its publish was
+ * refused keeps the thumbnail step 3 stored.
  *
  * Remaining at-least-once window: when the publish succeeds but its answer is
- * lost (timeout), or the final write in step 5 fails, the retry publishes a
- * second, identical message (same jobId and status). SNS standard topics
- * cannot deduplicate, so consumers key on jobId; the analytics documents of
- * both copies differ only in their SNS MessageId.
+ * lost, the SDK sends it again, a byte-identical copy. When the final write
+ * in step 5 fails (or every try of the publish went unanswered), the retry
+ * publishes a second message for the same jobId with the same status,
+ * subject, attributes and results, whose receivedAt, finishedAt and
+ * durationMs are the retry's own. SNS standard topics cannot
+ * deduplicate, so consumers key on jobId; each copy gets its own analytics
+ * document, named by its SNS MessageId.
  */
 export async function processUploadRecord(
   record: S3EventRecord,
