@@ -17,9 +17,9 @@ export interface FaultOption {
 
 /**
  * Reads a fault plan (`{"seed": 1, "rules": [...]}`, see fault-plan.ts) for
- * `npm start`. Note that local mode retries a failed event after 100 ms
- * times n, where Lambda waits about a minute: a `timeout` fault can then
- * leave its job unfinished, which a real deployment would not.
+ * `npm start`. Local mode retries a failed event after 100 ms times n, or,
+ * after a timeout or a job held by another try, after the function's timeout
+ * plus 10 s (see retry-delay.ts), where Lambda waits about a minute.
  */
 export function readFaultOption(planFile: string): FaultOption {
   if (!existsSync(planFile)) throw new InputError(`--fault-plan ${planFile}: no such file`);
