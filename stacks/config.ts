@@ -24,7 +24,7 @@ import { ConfigError } from "./errors";
  * | ACCESS_LOG_EXPIRATION_DAYS | `90` | age at which access-log objects are deleted |
  * | THUMBNAIL_SIZE, MAX_INPUT_BYTES, MAX_INPUT_PIXELS | `128`, `26214400`, `40000000` | processor limits |
  * | PROCESSOR_MEMORY_MB, PROCESSOR_TIMEOUT_SECONDS | `512`, `30` | processor sizing (512 MB holds the worst measured peak, 382 MiB, with 25% headroom: BENCHMARKS.md) |
- * | LOGGER_MEMORY_MB, LOGGER_TIMEOUT_SECONDS | `256`, `10` | logger sizing |
+ * | LOGGER_MEMORY_MB, LOGGER_TIMEOUT_SECONDS | `256`, `20` | logger sizing (20 s outlasts the SDK's 3 tries of 5 s on a hung call) |
  * | PROCESSOR_RESERVED_CONCURRENCY, LOGGER_RESERVED_CONCURRENCY | unset | reserved concurrency (unset: none reserved) |
  * | TF_STATE_BUCKET, TF_STATE_KEY, TF_STATE_REGION | unset, `<stack>/terraform.tfstate`, the stack region | S3 state backend, see {@link StateBackendConfig} |
  * | LOCALSTACK_ENDPOINT | unset | e.g. `http://localhost:4566`: aim the AWS provider at LocalStack (see stacks/localstack.ts) |
@@ -258,7 +258,7 @@ export function loadConfig(
       maxInputPixels: readInt(read, "MAX_INPUT_PIXELS", 40_000_000, 1, 1_000_000_000),
     },
     processor: readSizing(read, "PROCESSOR", 512, 30),
-    logger: readSizing(read, "LOGGER", 256, 10),
+    logger: readSizing(read, "LOGGER", 256, 20),
     stateBackend: readStateBackend(read, stackName, region),
     localstackEndpoint: readLocalStackEndpoint(read),
   };

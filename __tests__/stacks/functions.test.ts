@@ -61,14 +61,14 @@ describe("functions", () => {
     ).toEqual(["x86_64"]);
   });
 
-  it("sizes the processor at 512 MB / 30 s and the logger at 256 MB / 10 s", () => {
+  it("sizes the processor at 512 MB / 30 s and the logger at 256 MB / 20 s", () => {
     // Act
     const sizes = names.map((name) => [fnOf(name).block.memory_size, fnOf(name).block.timeout]);
 
     // Assert
     expect(sizes).toEqual([
       [512, 30],
-      [256, 10],
+      [256, 20],
     ]);
   });
 
