@@ -8,5 +8,6 @@ module.exports = {
   },
   setupFiles: ["<rootDir>/__tests__/setup-env.ts"],
   globalSetup: "<rootDir>/__tests__/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/global-teardown.ts",
   testTimeout: 60000,
 };

@@ -53,6 +53,26 @@ const importEsm = new Function("specifier", "return import(specifier)") as (
 ) => Promise<{ buildApp(options: { logger: boolean; host: string }): FauxqsApp }>;
 
 /**
+ * A request that reached dynalite just before it shut down fails inside
+ * dynalite with "Database is closed", thrown from a callback or left as a
+ * rejected promise nobody awaits. Once the run is over that is expected and
+ * ignored; any other such error still ends the process, as it would have.
+ */
+function isClosedDatabase(error: unknown): boolean {
+  return error instanceof Error && error.message === "Database is closed";
+}
+
+function ignoreClosedDatabaseRejection(reason: unknown): void {
+  if (!isClosedDatabase(reason)) throw reason;
+}
+
+function ignoreClosedDatabaseException(error: Error): void {
+  if (isClosedDatabase(error)) return;
+  console.error(error);
+  process.exit(1);
+}
+
+/**
  * Starts S3 (s3rver, objects under `s3Directory`), DynamoDB (dynalite, in
  * memory) and SNS with SQS (fauxqs) on 127.0.0.1, each on a port the kernel
  * picks, so two runs never clash. `stop()` closes all that were started.
@@ -78,7 +98,15 @@ export async function startEmulators(s3Directory: string): Promise<Emulators> {
       dynamo.once("error", reject);
       dynamo.listen(0, LOOPBACK, () => resolve());
     });
-    stops.push(() => new Promise<void>((resolve) => dynamo.close(() => resolve())));
+    stops.push(() => {
+      process.on("unhandledRejection", ignoreClosedDatabaseRejection);
+      process.on("uncaughtException", ignoreClosedDatabaseException);
+      // Requests from functions still finishing would otherwise reach a
+      // database already closing; new ones are refused, old ones cut.
+      dynamo.closeAllConnections();
+
+      return new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    });
 
     const { buildApp } = await importEsm("fauxqs");
     const messaging = buildApp({ logger: false, host: "localhost" });

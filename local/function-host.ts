@@ -164,7 +164,14 @@ export class FunctionHost {
       }, timeoutMs);
       child.on("message", onMessage);
       child.once("exit", onExit);
-      child.send(request);
+      if (!child.connected) {
+        onExit(child.exitCode);
+
+        return;
+      }
+      child.send(request, (error) => {
+        if (error) onExit(child.exitCode);
+      });
     });
   }
 }

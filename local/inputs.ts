@@ -51,9 +51,13 @@ function walk(dir: string, skipped: SkippedEntry[]): string[] {
  * name, a folder's files under the folder's name and their path inside it.
  * A key that two inputs would share gets a numbered suffix, so nothing
  * uploaded is overwritten. Entries of folders that are not regular files are
- * added to `skipped`.
+ * added to `skipped`. Relative paths are taken from `base`.
  */
-export function collectInputs(paths: readonly string[], skipped: SkippedEntry[] = []): InputFile[] {
+export function collectInputs(
+  paths: readonly string[],
+  skipped: SkippedEntry[] = [],
+  base = process.cwd(),
+): InputFile[] {
   const inputs: InputFile[] = [];
   const taken = new Set<string>();
   const claim = (key: string) => {
@@ -65,7 +69,7 @@ export function collectInputs(paths: readonly string[], skipped: SkippedEntry[] 
   };
 
   for (const given of paths) {
-    const path = resolve(given);
+    const path = resolve(base, given);
     if (!existsSync(path)) throw new InputError(`no such file or folder: ${given}`);
     // A path named on the command line is followed if it is a link, as cp does.
     const stat = statSync(path);

@@ -100,13 +100,14 @@ export class JobTracker {
   /**
    * Resolves when every upload has its document; at the deadline; when the
    * signal aborts; or when nothing has been under way for a while with uploads
-   * still unfinished, since then nothing more will come for them.
+   * still unfinished, since then nothing more will come for them. Says
+   * whether the deadline was what ended the wait.
    */
   async waitForAll(
     timeoutMs: number,
     onProgress?: (done: number, total: number) => void,
     signal?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<{ timedOut: boolean }> {
     const deadline = Date.now() + timeoutMs;
     let reported = -1;
     let lastActivity = Date.now();
@@ -120,10 +121,12 @@ export class JobTracker {
       if (done === this.byKey.size || Date.now() > deadline || idle || signal?.aborted) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    if (signal?.aborted) return;
+    const timedOut = reported < this.byKey.size && Date.now() > deadline;
     // A late duplicate would show up just after the last document.
-    await this.pipeline.settle(300, deadline);
+    if (!signal?.aborted) await this.pipeline.settle(300, deadline);
     await Promise.all(this.reads);
+
+    return { timedOut };
   }
 
   private onEvent(event: S3rverEvent): void {

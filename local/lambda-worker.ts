@@ -101,6 +101,9 @@ function main(): void {
     );
   });
   process.on("disconnect", () => process.exit(0));
+  // Ctrl-C reaches the whole process group; the parent decides when an
+  // execution environment ends, so that a run can write what it has first.
+  process.on("SIGINT", () => undefined);
 }
 
 main();

@@ -16,7 +16,7 @@ import { readFaultOption } from "./faults/fault-option";
 import { JobTracker } from "./job-tracker";
 import { prepareOutputFolder } from "./output-folder";
 import { LocalPipeline, startLocalPipeline } from "./pipeline";
-import { prepareLocalStack, StackPreparationError } from "./prepare-stack";
+import { StackPreparationError, withLocalStack } from "./prepare-stack";
 import { exportResults } from "./results";
 import { SAMPLE_IMAGES, writeSampleImages } from "./sample-images";
 import { formatSummary, summarize } from "./summary";
@@ -59,6 +59,20 @@ function positiveNumber(value: string | undefined, fallback: number, flag: strin
 
 const MAX_CONCURRENCY = 64;
 
+/**
+ * The folder the user ran the command from: npm runs scripts in the package
+ * folder and says where it was called from in INIT_CWD.
+ */
+function userCwd(): string {
+  return process.env.INIT_CWD || process.cwd();
+}
+
+function nonEmpty(value: string, flag: string): string {
+  if (value.trim() === "") throw new InputError(`${flag} needs a folder, got an empty value`);
+
+  return value;
+}
+
 function wholeNumber(value: string | undefined, fallback: number, flag: string, max: number): number {
   const number = positiveNumber(value, fallback, flag);
   if (!Number.isInteger(number) || number > max) {
@@ -90,12 +104,12 @@ function parseCli(argv: string[]): CliOptions | undefined {
 
   return {
     inputs: positionals,
-    outDir: resolve(values.out ?? ".local"),
-    stackJson: values["stack-json"] ? resolve(values["stack-json"]) : undefined,
+    outDir: values.out === undefined ? resolve(".local") : resolve(userCwd(), nonEmpty(values.out, "--out")),
+    stackJson: values["stack-json"] ? resolve(userCwd(), values["stack-json"]) : undefined,
     timeoutMs: positiveNumber(values.timeout, 120, "--timeout") * 1000,
     concurrency: wholeNumber(values.concurrency, 2, "--concurrency", MAX_CONCURRENCY),
     keepRunning: values["keep-running"] ?? false,
-    faultPlan: values["fault-plan"] ? resolve(values["fault-plan"]) : undefined,
+    faultPlan: values["fault-plan"] ? resolve(userCwd(), values["fault-plan"]) : undefined,
   };
 }
 
@@ -151,9 +165,23 @@ async function run(options: CliOptions): Promise<number> {
   const faults = options.faultPlan ? readFaultOption(options.faultPlan) : undefined;
   const root = resolve(__dirname, "..");
   const skipped: SkippedEntry[] = [];
-  let inputs = options.inputs.length > 0 ? collectInputs(options.inputs, skipped) : undefined;
+  const inputs = options.inputs.length > 0 ? collectInputs(options.inputs, skipped, userCwd()) : undefined;
   for (const entry of skipped) console.log(`Skipping ${relative(process.cwd(), entry.path)}: ${entry.reason}`);
-  prepareOutputFolder(options.outDir, inputs?.map((input) => input.path) ?? []);
+  const releaseOutput = prepareOutputFolder(options.outDir, inputs?.map((input) => input.path) ?? [], root);
+  try {
+    return await runInFolder(options, root, inputs, faults);
+  } finally {
+    releaseOutput();
+  }
+}
+
+async function runInFolder(
+  options: CliOptions,
+  root: string,
+  givenInputs: InputFile[] | undefined,
+  faults: ReturnType<typeof readFaultOption> | undefined,
+): Promise<number> {
+  let inputs = givenInputs;
   const resultsDir = join(options.outDir, "results");
   const workDir = join(options.outDir, "run");
   mkdirSync(resultsDir, { recursive: true });
@@ -168,8 +196,6 @@ async function run(options: CliOptions): Promise<number> {
   }
 
   if (!options.stackJson) console.log("Bundling the handlers and synthesizing the local stage...");
-  const stackJsonPath = options.stackJson ?? prepareLocalStack(root);
-  console.log(`Starting emulators and wiring ${stackJsonPath}`);
 
   // The first Ctrl-C ends the wait and writes what is done; a second one quits at once.
   const stopWaiting = new AbortController();
@@ -183,11 +209,15 @@ async function run(options: CliOptions): Promise<number> {
 
   let pipeline: LocalPipeline | undefined;
   try {
-    pipeline = await startLocalPipeline({
-      stackJsonPath,
-      workDir,
-      concurrency: options.concurrency,
-      functionEndpoints: faults?.functionEndpoints,
+    pipeline = await withLocalStack(root, options.stackJson, (stackJsonPath) => {
+      console.log(`Starting emulators and wiring ${relative(process.cwd(), stackJsonPath)}`);
+
+      return startLocalPipeline({
+        stackJsonPath,
+        workDir,
+        concurrency: options.concurrency,
+        functionEndpoints: faults?.functionEndpoints,
+      });
     });
     console.log(
       `S3 ${pipeline.endpoints.s3}  DynamoDB ${pipeline.endpoints.dynamodb}  SNS/SQS ${pipeline.endpoints.sns}`,
@@ -196,13 +226,15 @@ async function run(options: CliOptions): Promise<number> {
     console.log(`Uploading ${count} to s3://${pipeline.outputs.uploadsBucket}/`);
     const tracker = new JobTracker(pipeline);
     await uploadAll(tracker, inputs, stopWaiting.signal);
-    await tracker.waitForAll(options.timeoutMs, (done, total) => {
+    const { timedOut } = await tracker.waitForAll(options.timeoutMs, (done, total) => {
       if (!stopWaiting.signal.aborted) progress(done, total);
     }, stopWaiting.signal);
 
     const interrupted = stopWaiting.signal.aborted;
+    // Stopped functions change nothing more, so what is written is one consistent moment.
+    if (interrupted) await pipeline.stopFunctions();
     const results = await exportResults(pipeline, tracker.uploads, resultsDir);
-    const summary = summarize(results, { expected, failures: failuresByKey(pipeline), interrupted });
+    const summary = summarize(results, { expected, failures: failuresByKey(pipeline), interrupted, timedOut });
     writeFileSync(join(resultsDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     console.log(`\n${formatSummary(summary, resultsDir)}`);
     console.log(`Function logs:       ${relative(process.cwd(), pipeline.logDir)}/`);

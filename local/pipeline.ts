@@ -75,6 +75,8 @@ export interface LocalPipeline {
   readonly hosts: ReadonlyMap<string, FunctionHost>;
   readonly logDir: string;
   onS3Event(listener: (event: S3rverEvent) => void): void;
+  /** Stops delivering events and ends every function process; the emulators keep their data. */
+  stopFunctions(): Promise<void>;
   /** Resolves once no delivery has been under way for `quietMs`, or at the deadline (epoch ms). */
   settle(quietMs?: number, deadline?: number): Promise<void>;
   stop(): Promise<void>;
@@ -120,9 +122,12 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
   const logs: WriteStream[] = [];
   const taskRoot = mkdtempSync(join(tmpdir(), "image-pipeline-task-"));
   let bridge: SnsBridge | undefined;
-  const stop = async () => {
+  const stopFunctions = async () => {
     await bridge?.stop();
     await Promise.all([...hosts.values()].map((host) => host.stop()));
+  };
+  const stop = async () => {
+    await stopFunctions();
     await emulators.stop();
     rmSync(taskRoot, { recursive: true, force: true });
     for (const client of Object.values(clients)) client.destroy();
@@ -180,6 +185,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions): Promise
       hosts,
       logDir,
       onS3Event: (listener) => emulators.onS3Event(listener),
+      stopFunctions,
       settle: async (quietMs = 300, deadline = Number.POSITIVE_INFINITY) => {
         for (let quietSince = Date.now(); Date.now() - quietSince < quietMs && Date.now() < deadline; ) {
           if (inFlight.size > 0) quietSince = Date.now();

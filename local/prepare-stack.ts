@@ -38,31 +38,38 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Tries once to take the lock folder; a lock left by a process that is gone is taken over. */
+function tryLock(lockDir: string): boolean {
+  const ownerFile = join(lockDir, "pid");
+  try {
+    mkdirSync(lockDir);
+    writeFileSync(ownerFile, String(process.pid));
+
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const owner = Number(existsSync(ownerFile) ? readFileSync(ownerFile, "utf8") : NaN);
+    if (Number.isInteger(owner) && !processAlive(owner)) rmSync(lockDir, { recursive: true, force: true });
+
+    return false;
+  }
+}
+
+const LOCK_PATIENCE_MS = 10 * 60_000;
+
+function lockTimeout(lockDir: string): StackPreparationError {
+  return new StackPreparationError(`another local run has held ${lockDir} for 10 minutes; remove it if none runs`);
+}
+
 /**
  * Runs `work` while holding a lock folder, so that two local runs started
- * together do not rebuild dist/ and cdktf.out/ under each other. A lock left
- * by a process that is gone is taken over.
+ * together do not rebuild dist/ and cdktf.out/ while the other reads them.
  */
 function withBuildLock<T>(lockDir: string, work: () => T): T {
-  const ownerFile = join(lockDir, "pid");
-  const waitUntil = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lockDir);
-      writeFileSync(ownerFile, String(process.pid));
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number(existsSync(ownerFile) ? readFileSync(ownerFile, "utf8") : NaN);
-      if (Number.isInteger(owner) && !processAlive(owner)) {
-        rmSync(lockDir, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > waitUntil) {
-        throw new StackPreparationError(`another local run has held ${lockDir} for 10 minutes; remove it if none runs`);
-      }
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
+  const waitUntil = Date.now() + LOCK_PATIENCE_MS;
+  while (!tryLock(lockDir)) {
+    if (Date.now() > waitUntil) throw lockTimeout(lockDir);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
   try {
     return work();
@@ -71,24 +78,57 @@ function withBuildLock<T>(lockDir: string, work: () => T): T {
   }
 }
 
+/** {@link withBuildLock} for work that is asynchronous; waits without blocking. */
+async function withBuildLockAsync<T>(lockDir: string, work: () => Promise<T>): Promise<T> {
+  const waitUntil = Date.now() + LOCK_PATIENCE_MS;
+  while (!tryLock(lockDir)) {
+    if (Date.now() > waitUntil) throw lockTimeout(lockDir);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+function lockDirOf(root: string): string {
+  mkdirSync(join(root, "dist"), { recursive: true });
+
+  return join(root, "dist", ".local-build.lock");
+}
+
 /**
  * Bundles the handlers for this machine's architecture and synthesizes the
  * local stage, as `npm run build` and `npm run synth` do, and returns the
  * path of its `cdk.tf.json`.
  */
 export function prepareLocalStack(root: string): string {
+  return withBuildLock(lockDirOf(root), () => buildAndSynth(root));
+}
+
+/**
+ * Holds the build lock while the stack is prepared (unless `stackJson` names
+ * one already synthesized) and while `use` reads it and copies the functions'
+ * code, so a run started at the same time cannot rebuild them underneath.
+ */
+export function withLocalStack<T>(
+  root: string,
+  stackJson: string | undefined,
+  use: (stackJsonPath: string) => Promise<T>,
+): Promise<T> {
+  return withBuildLockAsync(lockDirOf(root), () => use(stackJson ?? buildAndSynth(root)));
+}
+
+function buildAndSynth(root: string): string {
   const env = { ...process.env, STAGE: LOCAL_STAGE, CHECKPOINT_DISABLE: "1" };
-  mkdirSync(join(root, "dist"), { recursive: true });
+  run("scripts/build-handlers.ts", env, root);
+  // The synth script prints the path of the cdk.tf.json it wrote, relative to its cwd.
+  const printed = run("scripts/synth.ts", env, root).trim().split("\n").pop() ?? "";
+  const path = resolve(root, printed);
+  if (!printed.endsWith("cdk.tf.json") || !existsSync(path)) {
+    throw new StackPreparationError(`synthesis did not name a cdk.tf.json it wrote (it printed "${printed}")`);
+  }
 
-  return withBuildLock(join(root, "dist", ".local-build.lock"), () => {
-    run("scripts/build-handlers.ts", env, root);
-    // The synth script prints the path of the cdk.tf.json it wrote, relative to its cwd.
-    const printed = run("scripts/synth.ts", env, root).trim().split("\n").pop() ?? "";
-    const path = resolve(root, printed);
-    if (!printed.endsWith("cdk.tf.json") || !existsSync(path)) {
-      throw new StackPreparationError(`synthesis did not name a cdk.tf.json it wrote (it printed "${printed}")`);
-    }
-
-    return path;
-  });
+  return path;
 }

@@ -52,6 +52,8 @@ export interface RunFacts {
   readonly failures?: ReadonlyMap<string, string>;
   /** The run was stopped before every job ended. */
   readonly interrupted?: boolean;
+  /** --timeout ran out before every job ended. */
+  readonly timedOut?: boolean;
 }
 
 /** Statuses that mean something went wrong with the pipeline or the run. */
@@ -63,7 +65,11 @@ function unfinishedStatus(result: UploadResult, facts: RunFacts): { status: stri
   if (facts.interrupted) return { status: "INTERRUPTED", detail: "the run was stopped before this job ended" };
   const failure = facts.failures?.get(upload.key);
 
-  return { status: "LOST", detail: failure ?? "no analytics document came; see the function logs" };
+  const fallback = facts.timedOut
+    ? "no analytics document before --timeout ran out"
+    : "no analytics document came; see the function logs";
+
+  return { status: "LOST", detail: failure ?? fallback };
 }
 
 /** Builds the summary of a run from its results. */

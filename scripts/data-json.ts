@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
+  lstatSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -114,10 +115,15 @@ function reportCommitGuard(shownPath: string, guard: CommitGuard): void {
   }
 }
 
-/** Refuses an output path that is a folder or lies in a folder that does not exist. */
+/** Refuses an output path that is a folder, a link or a device, or lies in a folder that does not exist. */
 function checkWritableFile(out: string): void {
   if (existsSync(out) && statSync(out).isDirectory()) {
     throw new UsageError(`--out ${out} is a folder; name the file to write, e.g. ${join(out, "data.json")}`);
+  }
+  // The file is replaced by a rename, which would replace a link or device
+  // rather than write through it.
+  if (existsSync(out) && !lstatSync(out).isFile()) {
+    throw new UsageError(`--out ${out} is not a regular file (a link or device); name a plain file`);
   }
   if (!existsSync(dirname(out)) || !statSync(dirname(out)).isDirectory()) {
     throw new UsageError(`--out ${out}: the folder ${dirname(out)} does not exist`);

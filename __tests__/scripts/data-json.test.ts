@@ -1,5 +1,14 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keepOutOfCommits } from "../../scripts/lib/commit-guard";
@@ -216,6 +225,19 @@ describe("npm run data-json with bad paths", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(readdirSync(dir).filter((name) => name.startsWith(".data-json-"))).toEqual([]);
+  });
+
+  it("refuses a link as --out instead of replacing it with a file holding the secret", () => {
+    const target = join(dir, "target.txt");
+    writeFileSync(target, "keep");
+    symlinkSync(target, join(dir, "link.json"));
+
+    const result = run("--from", from, "--out", "link.json");
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/is not a regular file/);
+    expect(lstatSync(join(dir, "link.json")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, "utf8")).toBe("keep");
   });
 
   it("refuses a folder given as --from", () => {
