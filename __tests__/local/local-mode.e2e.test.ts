@@ -3,7 +3,6 @@
  * the shared corpus of real images, through the bundled handlers, the
  * emulators and the wiring read from the synthesized stack.
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -12,6 +11,7 @@ import sharp, { Sharp } from "sharp";
 
 import type { RunSummary } from "../../local/summary";
 import { localStackJson } from "../support/local-stack";
+import { runLocalMain } from "../support/run-local-main";
 
 const ROOT = resolve(__dirname, "..", "..");
 const CORPUS = resolve(ROOT, "..", "shared", "fixtures");
@@ -36,27 +36,14 @@ interface RunResult {
   readonly summary: RunSummary;
 }
 
-function runLocal(args: string[], outDir: string): Promise<RunResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", "--out", outDir, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: "true", CHECKPOINT_DISABLE: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const summaryPath = join(outDir, "results", "summary.json");
-      if (!existsSync(summaryPath)) {
-        reject(new Error(`no summary written (exit ${code})\n${stdout}\n${stderr}`));
-        return;
-      }
-      resolvePromise({ code, stdout, stderr, summary: JSON.parse(readFileSync(summaryPath, "utf8")) });
-    });
-  });
+async function runLocal(args: string[], outDir: string): Promise<RunResult> {
+  const run = await runLocalMain(["--out", outDir, ...args]);
+  const summaryPath = join(outDir, "results", "summary.json");
+  if (!existsSync(summaryPath)) {
+    throw new Error(`no summary written (exit ${run.code})\n${run.stdout}\n${run.stderr}`);
+  }
+
+  return { ...run, summary: JSON.parse(readFileSync(summaryPath, "utf8")) };
 }
 
 async function expectThumbnail(path: string | undefined): Promise<void> {
@@ -133,13 +120,7 @@ describe("npm start (local mode)", () => {
   });
 
   it("rejects a missing input path with a one-line error", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", "/no/such/image.jpg"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const code = await new Promise((r) => child.on("close", r));
+    const { code, stderr } = await runLocalMain(["/no/such/image.jpg"]);
 
     expect(code).toBe(2);
     expect(stderr.trim()).toBe("error: no such file or folder: /no/such/image.jpg");
@@ -180,13 +161,7 @@ describe("npm start (local mode)", () => {
     const variant = stackVariant("foreign-arch", (json) => {
       for (const fn of Object.values<any>(json.resource.aws_lambda_function)) fn.architectures = [foreign];
     });
-    const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", "--stack-json", variant, "--out", mkdtempSync(join(tmpdir(), "arch-"))], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const code = await new Promise((r) => child.on("close", r));
+    const { code, stderr } = await runLocalMain(["--stack-json", variant, "--out", mkdtempSync(join(tmpdir(), "arch-"))]);
 
     expect(code).toBe(2);
     expect(stderr).toMatch(new RegExp(`built for ${foreign} .* synthesize with LAMBDA_ARCH=`));
@@ -196,8 +171,7 @@ describe("npm start (local mode)", () => {
     const out = mkdtempSync(join(tmpdir(), "theirs-"));
     mkdirSync(join(out, "results"));
     writeFileSync(join(out, "results", "important.txt"), "keep");
-    const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", "--out", out], { cwd: ROOT, stdio: "ignore" });
-    const code = await new Promise((r) => child.on("close", r));
+    const { code } = await runLocalMain(["--out", out]);
 
     expect(code).toBe(2);
     expect(readFileSync(join(out, "results", "important.txt"), "utf8")).toBe("keep");

@@ -1,27 +1,10 @@
 /** `npm start -- --fault-plan FILE`: the sample run with faults the SDK's retries absorb. */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import type { RunSummary } from "../../local/summary";
-import { ROOT } from "./support/scenario-child";
-
-function start(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, AWS_EC2_METADATA_DISABLED: "true", CHECKPOINT_DISABLE: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, stdout, stderr }));
-  });
-}
+import { runLocalMain } from "../support/run-local-main";
 
 describe("npm start --fault-plan", () => {
   const dir = mkdtempSync(join(tmpdir(), "fault-flag-"));
@@ -48,7 +31,7 @@ describe("npm start --fault-plan", () => {
     const out = join(dir, "out");
 
     // Act
-    const run = await start(["--out", out, "--fault-plan", plan]);
+    const run = await runLocalMain(["--out", out, "--fault-plan", plan]);
 
     // Assert
     const summaryPath = join(out, "results", "summary.json");
@@ -64,7 +47,7 @@ describe("npm start --fault-plan", () => {
     writeFileSync(plan, JSON.stringify({ seed: 1, rules: [{ kind: "explode", service: "s3" }] }));
 
     // Act
-    const run = await start([
+    const run = await runLocalMain([
       "--out",
       join(dir, "bad"),
       "--stack-json",

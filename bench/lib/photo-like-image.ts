@@ -1,6 +1,6 @@
 import sharp from "sharp";
 
-import { seededRandom } from "./seeded-random";
+import { seededRandom } from "../../local/seeded-random";
 
 /** What to generate. */
 export interface PhotoLikeOptions {

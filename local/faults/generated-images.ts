@@ -4,6 +4,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 
 import type { ScenarioUpload } from "./scenario";
+import { seededRandom } from "../seeded-random";
 
 /** What a generated input is, and so how the pipeline must end it. */
 export type GeneratedKind =
@@ -25,20 +26,6 @@ export const BAD_KINDS: Readonly<Partial<Record<GeneratedKind, string>>> = {
 
 const GOOD: readonly GeneratedKind[] = ["jpeg", "png-alpha", "webp"];
 const BAD = Object.keys(BAD_KINDS) as GeneratedKind[];
-
-/** A small deterministic generator (mulberry32): the same seed gives the same images. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Raw pixels of a seeded pattern: two gradients and a band, so each image differs. */
 function pixels(width: number, height: number, channels: 3 | 4, next: () => number): Buffer {
@@ -78,7 +65,7 @@ function fixedBadInputs(): Promise<Record<string, Buffer>> {
 }
 
 async function makeBadInputs(): Promise<Record<string, Buffer>> {
-  const whole = await sharp(pixels(640, 480, 3, random(7)), {
+  const whole = await sharp(pixels(640, 480, 3, seededRandom(7)), {
     raw: { width: 640, height: 480, channels: 3 },
   })
     .jpeg({ quality: 90 })
@@ -130,7 +117,7 @@ export async function writeGeneratedSet(options: GeneratedSetOptions): Promise<S
     throw new Error(`count must be a whole number of images, at least 1, got ${options.count}`);
   }
   mkdirSync(options.dir, { recursive: true });
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const badShare = options.badShare ?? 0.2;
   const bad = await fixedBadInputs();
   const uploads: ScenarioUpload[] = [];

@@ -1,6 +1,6 @@
 /**
  * A small seeded pseudo-random generator (mulberry32): the same seed gives the
- * same sequence on every machine, so generated bench images are reproducible.
+ * same sequence on every machine, so generated images are reproducible.
  * Returns numbers in [0, 1).
  */
 export function seededRandom(seed: number): () => number {
@@ -14,13 +14,4 @@ export function seededRandom(seed: number): () => number {
 
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Fills a byte array with seeded random bytes. */
-export function randomBytes(length: number, seed: number): Uint8Array {
-  const next = seededRandom(seed);
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i += 1) bytes[i] = Math.floor(next() * 256);
-
-  return bytes;
 }
